@@ -1,0 +1,35 @@
+import { EventEmitter } from 'node:events';
+import { Injectable, Logger } from '@nestjs/common';
+import type { SessionRevokedReason } from '../contract/index.js';
+
+/** Domain events; side effects subscribe here instead of living in CRUD code. */
+export interface DomainEvents {
+  /** Every live session and socket of this client must end now. */
+  'client.access.revoked': { firmId: string; clientId: string; reason: SessionRevokedReason };
+  /** Every live socket of this staff member must end now. */
+  'staff.access.revoked': { firmId: string; staffId: string; reason: SessionRevokedReason };
+  /** One session ended (logout): its sockets must end too. */
+  'session.ended': { sessionId: string; reason: SessionRevokedReason };
+  'client.integrated': { firmId: string; clientId: string };
+}
+
+type Handler<K extends keyof DomainEvents> = (payload: DomainEvents[K]) => Promise<void> | void;
+
+@Injectable()
+export class EventBus {
+  private readonly emitter = new EventEmitter();
+  private readonly logger = new Logger('EventBus');
+
+  on<K extends keyof DomainEvents>(event: K, handler: Handler<K>): void {
+    this.emitter.on(event, handler);
+  }
+
+  /** Runs every handler and waits for them; a failing handler is logged, never lost silently. */
+  async emit<K extends keyof DomainEvents>(event: K, payload: DomainEvents[K]): Promise<void> {
+    const handlers = this.emitter.listeners(event) as Handler<K>[];
+    const results = await Promise.allSettled(handlers.map((h) => h(payload)));
+    for (const r of results) {
+      if (r.status === 'rejected') this.logger.error(`${event} handler failed: ${String(r.reason)}`);
+    }
+  }
+}

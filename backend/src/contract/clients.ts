@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { pageQuerySchema, permissionsPatchSchema, permissionsSchema } from './common.js';
+
+export const clientItemSchema = z.object({
+  id: z.string(),
+  cnpj: z.string(),
+  name: z.string(),
+  portal: z.object({
+    enabled: z.boolean(),
+    blocked: z.boolean(),
+    /** Set while five wrong passwords keep the CNPJ locked out (ISO date). */
+    lockedUntil: z.string().nullable(),
+    lastLoginAt: z.string().nullable(),
+  }),
+  permissions: permissionsSchema,
+  pendingForClient: z.number().int(),
+  unreadForStaff: z.number().int(),
+  conversationId: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type ClientItem = z.infer<typeof clientItemSchema>;
+
+export const createClientRequestSchema = z.object({
+  cnpj: z.string().trim().min(1).max(40),
+  name: z.string().trim().min(2).max(200),
+});
+export type CreateClientRequest = z.infer<typeof createClientRequestSchema>;
+
+export const updateClientRequestSchema = createClientRequestSchema.partial().strict();
+export type UpdateClientRequest = z.infer<typeof updateClientRequestSchema>;
+
+export const CLIENT_FILTERS = ['all', 'enabled', 'disabled', 'blocked', 'pending'] as const;
+export const listClientsQuerySchema = pageQuerySchema.extend({
+  search: z.string().trim().max(200).optional(),
+  filter: z.enum(CLIENT_FILTERS).default('all'),
+});
+export type ListClientsQuery = z.infer<typeof listClientsQuerySchema>;
+
+export const listClientsResponseSchema = z.object({
+  items: z.array(clientItemSchema),
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+});
+export type ListClientsResponse = z.infer<typeof listClientsResponseSchema>;
+
+export const updatePortalRequestSchema = z.object({
+  enabled: z.boolean(),
+  permissions: permissionsPatchSchema.optional(),
+});
+export type UpdatePortalRequest = z.infer<typeof updatePortalRequestSchema>;
+
+/** The client, plus the generated password on the first enable (shown once). */
+export const updatePortalResponseSchema = clientItemSchema.extend({
+  password: z.string().optional(),
+});
+export type UpdatePortalResponse = z.infer<typeof updatePortalResponseSchema>;
+
+export const bulkPortalRequestSchema = z.object({
+  clientIds: z.array(z.string().regex(/^[0-9a-f]{24}$/)).min(1).max(1000),
+  enabled: z.boolean(),
+  permissions: permissionsPatchSchema.optional(),
+});
+export type BulkPortalRequest = z.infer<typeof bulkPortalRequestSchema>;
+
+export const bulkPortalResponseSchema = z.object({ updated: z.number().int() });
+export type BulkPortalResponse = z.infer<typeof bulkPortalResponseSchema>;
+
+export const passwordResponseSchema = z.object({ password: z.string() });
+export type PasswordResponse = z.infer<typeof passwordResponseSchema>;
+
+export const impersonateResponseSchema = z.object({ token: z.string() });
+export type ImpersonateResponse = z.infer<typeof impersonateResponseSchema>;
+
+/** CSV import: `cnpj;name` or `cnpj,name` per line, optional header. */
+export const importClientsRequestSchema = z.object({ csv: z.string().min(1).max(5_000_000) });
+export type ImportClientsRequest = z.infer<typeof importClientsRequestSchema>;
+
+export const importRowErrorSchema = z.object({
+  line: z.number().int(),
+  cnpj: z.string(),
+  name: z.string(),
+  code: z.string(),
+  message: z.string(),
+});
+export type ImportRowError = z.infer<typeof importRowErrorSchema>;
+
+export const importClientsResponseSchema = z.object({
+  created: z.number().int(),
+  failed: z.array(importRowErrorSchema),
+});
+export type ImportClientsResponse = z.infer<typeof importClientsResponseSchema>;

@@ -1,0 +1,102 @@
+import { z } from 'zod';
+
+/** Every error the API returns, HTTP or socket ack, has this shape. */
+export const ErrorCode = {
+  ValidationFailed: 'VALIDATION_FAILED',
+  InvalidCnpj: 'INVALID_CNPJ',
+  Unauthenticated: 'UNAUTHENTICATED',
+  InvalidCredentials: 'INVALID_CREDENTIALS',
+  AccessBlocked: 'ACCESS_BLOCKED',
+  TooManyAttempts: 'TOO_MANY_ATTEMPTS',
+  PermissionDenied: 'PERMISSION_DENIED',
+  ReadOnlySession: 'READ_ONLY_SESSION',
+  Forbidden: 'FORBIDDEN',
+  NotFound: 'NOT_FOUND',
+  SlugTaken: 'SLUG_TAKEN',
+  EmailTaken: 'EMAIL_TAKEN',
+  DuplicateCnpj: 'DUPLICATE_CNPJ',
+  Conflict: 'CONFLICT',
+  PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  Internal: 'INTERNAL',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export const errorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    errorId: z.string().optional(),
+    details: z.unknown().optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+/** The thirteen permission keys (contract). Order is the order the UI lists them in. */
+export const PERMISSION_KEYS = [
+  'chat',
+  'documents',
+  'serviceForms',
+  'fiscalStatus',
+  'onlineStatus',
+  'recalculation',
+  'sendGuides',
+  'installmentPlans',
+  'dctfweb',
+  'taxClearances',
+  'dasSimples',
+  'dasMei',
+  'mailbox',
+] as const;
+export type PermissionKey = (typeof PERMISSION_KEYS)[number];
+
+export const permissionsSchema = z.object(
+  Object.fromEntries(PERMISSION_KEYS.map((k) => [k, z.boolean()])) as Record<
+    PermissionKey,
+    z.ZodBoolean
+  >,
+);
+export type Permissions = z.infer<typeof permissionsSchema>;
+
+/** A partial update: keys left out keep their value. Unknown keys are refused. */
+export const permissionsPatchSchema = permissionsSchema.partial().strict();
+export type PermissionsPatch = z.infer<typeof permissionsPatchSchema>;
+
+export const NO_PERMISSIONS: Permissions = Object.fromEntries(
+  PERMISSION_KEYS.map((k) => [k, false]),
+) as Permissions;
+
+/** pt-BR labels, shared so the staff screen and the portal say the same thing. */
+export const PERMISSION_LABELS: Record<PermissionKey, string> = {
+  chat: 'Chat com o escritório',
+  documents: 'Guias e documentos',
+  serviceForms: 'Formulários de serviço (TaskHub)',
+  fiscalStatus: 'Situação fiscal',
+  onlineStatus: 'Estou Online?',
+  recalculation: 'Recálculos',
+  sendGuides: 'Enviar Guias',
+  installmentPlans: 'Parcelamentos',
+  dctfweb: 'DCTFWeb',
+  taxClearances: 'Certidões e Relatórios Fiscais',
+  dasSimples: 'DAS do Simples',
+  dasMei: 'DAS do MEI',
+  mailbox: 'Caixa Postal',
+};
+
+export const idParamSchema = z.string().regex(/^[0-9a-f]{24}$/, 'invalid id');
+
+export const pageQuerySchema = z.object({
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const okSchema = z.object({ ok: z.literal(true) });
+
+/** Granted on a client's first integration when the staff did not choose permissions. */
+export const DEFAULT_PORTAL_PERMISSIONS: Permissions = {
+  ...NO_PERMISSIONS,
+  chat: true,
+  documents: true,
+  serviceForms: true,
+  fiscalStatus: true,
+  onlineStatus: true,
+};

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import type { Message } from './chat.js';
+
+/** Socket.IO events (contract). One map per direction, used as Server<...> and Socket<...>. */
+
+export const messageSendSchema = z.object({
+  conversationId: z.string().optional(),
+  clientMessageId: z.string().min(1).max(100),
+  text: z.string().min(1).max(10_000),
+});
+export type MessageSendPayload = z.infer<typeof messageSendSchema>;
+
+export const conversationReadSchema = z.object({
+  conversationId: z.string(),
+  seq: z.number().int().min(0),
+});
+export const typingSchema = z.object({ conversationId: z.string(), typing: z.boolean() });
+export const syncSchema = z.object({ conversationId: z.string(), afterSeq: z.number().int().min(0) });
+
+export type AckError = { ok: false; error: { code: string; message: string } };
+export type Ack<T extends object = object> = ({ ok: true } & T) | AckError;
+
+export interface ServerToClientEvents {
+  'message:new': (message: Message) => void;
+  'conversation:read': (p: { conversationId: string; side: 'staff' | 'client'; seq: number }) => void;
+  typing: (p: { conversationId: string; typing: boolean }) => void;
+  'presence:firm': (p: { online: boolean }) => void;
+  unread: (p: { conversationId: string; unreadForStaff: number; pendingForClient: number }) => void;
+  'session:revoked': (p: { reason: SessionRevokedReason }) => void;
+}
+
+export type SessionRevokedReason = 'blocked' | 'logout' | 'disabled' | 'removed';
+
+export interface ClientToServerEvents {
+  'message:send': (p: MessageSendPayload, ack: (r: Ack<{ message: Message }>) => void) => void;
+  'conversation:read': (p: z.infer<typeof conversationReadSchema>, ack: (r: Ack) => void) => void;
+  typing: (p: z.infer<typeof typingSchema>) => void;
+  sync: (p: z.infer<typeof syncSchema>, ack: (r: Ack<{ messages: Message[] }>) => void) => void;
+}

@@ -1,0 +1,225 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  ErrorCode,
+  parseCnpj,
+  type PortalLoginResponse,
+  type SessionRevokedReason,
+  type StaffLoginResponse,
+  type StaffUser,
+} from '../../contract/index.js';
+import { AppError, unauthenticated } from '../../common/errors.js';
+import { EventBus } from '../../common/event-bus.js';
+import { hashPassword, newSessionToken, sessionIdOf, verifyPassword } from '../../common/secrets.js';
+import { type AppConfig, APP_CONFIG } from '../../config/config.js';
+import { AuditService } from '../audit/audit.service.js';
+import { ClientRepository } from '../clients/client.repository.js';
+import type { ClientDoc } from '../clients/client.schema.js';
+import { FirmRepository } from '../firms/firm.repository.js';
+import { StaffRepository } from '../staff/staff.repository.js';
+import type { StaffDoc } from '../staff/staff.schema.js';
+import { LoginLimitRepository } from './login-limit.repository.js';
+import type { ClientPrincipal, Principal, StaffPrincipal } from './principal.js';
+import { SessionRepository, type StoredSession } from './session.repository.js';
+
+const IMPERSONATION_TTL_SECONDS = 60 * 60;
+
+const invalidCredentials = () =>
+  new AppError(401, ErrorCode.InvalidCredentials, 'CNPJ ou senha inválidos');
+const accessBlocked = () =>
+  new AppError(403, ErrorCode.AccessBlocked, 'O acesso deste cliente ao portal está bloqueado');
+const tooManyAttempts = (retryAfterSeconds: number) =>
+  new AppError(
+    429,
+    ErrorCode.TooManyAttempts,
+    'Muitas tentativas de login. Tente novamente mais tarde.',
+    { retryAfterSeconds },
+    { 'Retry-After': String(retryAfterSeconds) },
+  );
+
+export function toStaffUser(doc: StaffDoc): StaffUser {
+  return { id: String(doc._id), name: doc.name, role: doc.role, firmId: String(doc.firmId) };
+}
+
+@Injectable()
+export class AuthService {
+  /** Compared against when the account does not exist, so both paths cost one argon2 verify. */
+  private dummyHash: Promise<string>;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly sessions: SessionRepository,
+    private readonly limits: LoginLimitRepository,
+    private readonly staff: StaffRepository,
+    private readonly clients: ClientRepository,
+    private readonly firms: FirmRepository,
+    private readonly audit: AuditService,
+    private readonly events: EventBus,
+  ) {
+    this.dummyHash = hashPassword('not-a-real-password', config.ARGON2_MEMORY_KIB);
+  }
+
+  private get ttlSeconds(): number {
+    return this.config.SESSION_TTL_HOURS * 3600;
+  }
+
+  async startStaffSession(doc: StaffDoc): Promise<string> {
+    const { token, sessionId } = newSessionToken();
+    await this.sessions.create(
+      sessionId,
+      { kind: 'staff', firmId: String(doc.firmId), staffId: String(doc._id), createdAt: new Date().toISOString() },
+      this.ttlSeconds,
+    );
+    return token;
+  }
+
+  async staffLogin(email: string, password: string, ip: string): Promise<StaffLoginResponse> {
+    const wait = await this.limits.hitIp('staff-login', ip, this.config.LOGIN_RATE_PER_MINUTE);
+    if (wait) throw tooManyAttempts(wait);
+    const doc = await this.staff.findByEmailForLogin(email);
+    const ok = await verifyPassword(doc?.passwordHash ?? (await this.dummyHash), password);
+    if (!doc || !ok) {
+      throw new AppError(401, ErrorCode.InvalidCredentials, 'E-mail ou senha inválidos');
+    }
+    return { token: await this.startStaffSession(doc), user: toStaffUser(doc) };
+  }
+
+  async portalLogin(slug: string, cnpjInput: string, password: string, ip: string): Promise<PortalLoginResponse> {
+    const wait = await this.limits.hitIp('portal-login', ip, this.config.LOGIN_RATE_PER_MINUTE);
+    if (wait) throw tooManyAttempts(wait);
+    const firm = await this.firms.findBySlug(slug);
+    if (!firm) throw new AppError(404, ErrorCode.NotFound, 'Escritório não encontrado');
+    const firmId = String(firm._id);
+    // Malformed input is counted like any other login name, so the lock can't be sidestepped.
+    const login = parseCnpj(cnpjInput) ?? cnpjInput.replace(/\W/g, '').toUpperCase().slice(0, 20);
+
+    const lockedMs = await this.limits.lockRemainingMs(firmId, login);
+    if (lockedMs) throw tooManyAttempts(Math.ceil(lockedMs / 1000));
+
+    const client = parseCnpj(cnpjInput) ? await this.clients.findByCnpj(firmId, login) : null;
+    const usable = client?.portal.enabled ? client : null;
+    const ok = await verifyPassword(usable?.portal.passwordHash ?? (await this.dummyHash), password);
+    if (!usable || !ok) {
+      await this.registerFailure(firmId, login, client);
+      throw invalidCredentials();
+    }
+    if (usable.portal.blocked) throw accessBlocked();
+
+    await this.limits.clear(firmId, login);
+    await this.clients.recordLoginSuccess(firmId, String(usable._id));
+    const { token, sessionId } = newSessionToken();
+    await this.sessions.create(
+      sessionId,
+      { kind: 'client', firmId, clientId: String(usable._id), createdAt: new Date().toISOString() },
+      this.ttlSeconds,
+    );
+    return {
+      token,
+      client: { id: String(usable._id), cnpj: usable.cnpj, name: usable.name, permissions: usable.permissions },
+    };
+  }
+
+  private async registerFailure(firmId: string, login: string, client: ClientDoc | null): Promise<void> {
+    const lockMs = this.config.PORTAL_LOCK_MINUTES * 60_000;
+    const { locked } = await this.limits.recordFailure(
+      firmId,
+      login,
+      this.config.PORTAL_MAX_FAILED_LOGINS,
+      lockMs,
+    );
+    if (!client) return;
+    const clientId = String(client._id);
+    await this.clients.recordLoginFailure(firmId, clientId, locked ? new Date(Date.now() + lockMs) : null);
+    if (locked) {
+      await this.audit.record(
+        firmId,
+        { kind: 'system', id: 'login-limit', name: 'Sistema' },
+        'client.login.locked',
+        { kind: 'client', id: clientId },
+        { minutes: this.config.PORTAL_LOCK_MINUTES },
+      );
+    }
+  }
+
+  /** Resolves a token to its caller, checking the account is still allowed in. */
+  async authenticate(token: string): Promise<Principal> {
+    const sessionId = sessionIdOf(token);
+    const session = await this.sessions.get(sessionId, this.ttlSeconds);
+    if (!session) throw unauthenticated();
+    return session.kind === 'staff'
+      ? this.staffPrincipal(sessionId, session)
+      : this.clientPrincipal(sessionId, session);
+  }
+
+  private async staffPrincipal(
+    sessionId: string,
+    s: Extract<StoredSession, { kind: 'staff' }>,
+  ): Promise<StaffPrincipal> {
+    const doc = await this.staff.findById(s.firmId, s.staffId);
+    if (!doc) {
+      await this.sessions.delete(sessionId);
+      throw unauthenticated();
+    }
+    return { kind: 'staff', sessionId, firmId: s.firmId, staffId: s.staffId, role: doc.role, name: doc.name };
+  }
+
+  private async clientPrincipal(
+    sessionId: string,
+    s: Extract<StoredSession, { kind: 'client' }>,
+  ): Promise<ClientPrincipal> {
+    const doc = await this.clients.findById(s.firmId, s.clientId);
+    if (!doc) {
+      await this.sessions.delete(sessionId);
+      throw unauthenticated();
+    }
+    // Staff may look at a client whose access is off; the client itself may not get in.
+    if (!s.impersonator && (!doc.portal.enabled || doc.portal.blocked)) {
+      await this.sessions.delete(sessionId);
+      throw accessBlocked();
+    }
+    return {
+      kind: 'client',
+      sessionId,
+      firmId: s.firmId,
+      clientId: s.clientId,
+      name: doc.name,
+      permissions: doc.permissions,
+      impersonator: s.impersonator,
+    };
+  }
+
+  async logout(p: Principal): Promise<void> {
+    await this.sessions.delete(p.sessionId);
+    await this.events.emit('session.ended', { sessionId: p.sessionId, reason: 'logout' });
+  }
+
+  async startImpersonation(staff: StaffPrincipal, client: ClientDoc): Promise<string> {
+    const { token, sessionId } = newSessionToken();
+    await this.sessions.create(
+      sessionId,
+      {
+        kind: 'client',
+        firmId: staff.firmId,
+        clientId: String(client._id),
+        createdAt: new Date().toISOString(),
+        impersonator: { staffId: staff.staffId, name: staff.name },
+      },
+      IMPERSONATION_TTL_SECONDS,
+    );
+    return token;
+  }
+
+  async revokeClient(firmId: string, clientId: string, reason: SessionRevokedReason): Promise<void> {
+    await this.sessions.deleteAllFor('client', clientId);
+    await this.events.emit('client.access.revoked', { firmId, clientId, reason });
+  }
+
+  async revokeStaff(firmId: string, staffId: string, reason: SessionRevokedReason): Promise<void> {
+    await this.sessions.deleteAllFor('staff', staffId);
+    await this.events.emit('staff.access.revoked', { firmId, staffId, reason });
+  }
+
+  /** Clears a CNPJ's lock-out (a staff password reset is a fresh start). */
+  clearLoginLock(firmId: string, cnpj: string): Promise<void> {
+    return this.limits.clear(firmId, cnpj);
+  }
+}

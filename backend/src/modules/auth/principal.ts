@@ -1,0 +1,23 @@
+import type { Permissions, StaffRole } from '../../contract/index.js';
+
+export interface StaffPrincipal {
+  kind: 'staff';
+  sessionId: string;
+  firmId: string;
+  staffId: string;
+  role: StaffRole;
+  name: string;
+}
+
+export interface ClientPrincipal {
+  kind: 'client';
+  sessionId: string;
+  firmId: string;
+  clientId: string;
+  name: string;
+  permissions: Permissions;
+  /** Present when staff is looking through the client's eyes: read-only. */
+  impersonator?: { staffId: string; name: string };
+}
+
+export type Principal = StaffPrincipal | ClientPrincipal;

@@ -1,0 +1,43 @@
+import { Schema, type Types } from 'mongoose';
+
+export interface ConversationDoc {
+  _id: Types.ObjectId;
+  firmId: Types.ObjectId;
+  clientId: Types.ObjectId;
+  /** Denormalized for the inbox (no $lookup on our MongoDB-wire servers). */
+  clientName: string;
+  /** Highest seq handed out; the next message takes lastSeq + 1 atomically. */
+  lastSeq: number;
+  lastMessageAt: Date | null;
+  lastMessage: { seq: number; text: string; senderKind: 'staff' | 'client' | 'system' } | null;
+  staffReadSeq: number;
+  clientReadSeq: number;
+  unreadForStaff: number;
+  pendingForClient: number;
+  assigneeId: Types.ObjectId | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const CONVERSATION_MODEL = 'Conversation';
+
+export const conversationSchema = new Schema<ConversationDoc>(
+  {
+    firmId: { type: Schema.Types.ObjectId, required: true },
+    clientId: { type: Schema.Types.ObjectId, required: true },
+    clientName: { type: String, required: true },
+    lastSeq: { type: Number, required: true, default: 0 },
+    lastMessageAt: { type: Date, default: null },
+    lastMessage: { type: Schema.Types.Mixed, default: null },
+    staffReadSeq: { type: Number, required: true, default: 0 },
+    clientReadSeq: { type: Number, required: true, default: 0 },
+    unreadForStaff: { type: Number, required: true, default: 0 },
+    pendingForClient: { type: Number, required: true, default: 0 },
+    assigneeId: { type: Schema.Types.ObjectId, default: null },
+  },
+  { collection: 'conversations', timestamps: true, minimize: false },
+);
+// One conversation per client; also how a client's conversation is found.
+conversationSchema.index({ firmId: 1, clientId: 1 }, { unique: true });
+// Inbox: the firm's conversations by last activity.
+conversationSchema.index({ firmId: 1, lastMessageAt: -1 });

@@ -1,0 +1,307 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  type BulkPortalRequest,
+  type BulkPortalResponse,
+  type ClientItem,
+  type CreateClientRequest,
+  DEFAULT_PORTAL_PERMISSIONS,
+  ErrorCode,
+  type ImportClientsResponse,
+  type ImportRowError,
+  type ImpersonateResponse,
+  type ListClientsQuery,
+  type ListClientsResponse,
+  type PasswordResponse,
+  type Permissions,
+  type PermissionsPatch,
+  parseCnpj,
+  type UpdateClientRequest,
+  type UpdatePortalRequest,
+  type UpdatePortalResponse,
+  type AuditListResponse,
+} from '../../contract/index.js';
+import { AppError, notFound } from '../../common/errors.js';
+import { EventBus } from '../../common/event-bus.js';
+import { generatePortalPassword, hashPassword, SecretBox } from '../../common/secrets.js';
+import { type AppConfig, APP_CONFIG } from '../../config/config.js';
+import { AuditService, actorOf } from '../audit/audit.service.js';
+import { AuthService } from '../auth/auth.service.js';
+import type { StaffPrincipal } from '../auth/principal.js';
+import { ConversationRepository } from '../chat/conversation.repository.js';
+import type { ConversationDoc } from '../chat/conversation.schema.js';
+import { ClientRepository } from './client.repository.js';
+import type { ClientDoc } from './client.schema.js';
+import { parseClientCsv } from './csv.js';
+
+const MAX_IMPORT_ROWS = 5000;
+
+export function toClientItem(doc: ClientDoc, conv?: ConversationDoc): ClientItem {
+  const locked = doc.portal.lockedUntil && doc.portal.lockedUntil > new Date() ? doc.portal.lockedUntil : null;
+  return {
+    id: String(doc._id),
+    cnpj: doc.cnpj,
+    name: doc.name,
+    portal: {
+      enabled: doc.portal.enabled,
+      blocked: doc.portal.blocked,
+      lockedUntil: locked ? locked.toISOString() : null,
+      lastLoginAt: doc.portal.lastLoginAt ? doc.portal.lastLoginAt.toISOString() : null,
+    },
+    permissions: doc.permissions,
+    pendingForClient: conv?.pendingForClient ?? 0,
+    unreadForStaff: conv?.unreadForStaff ?? 0,
+    conversationId: doc.conversationId ? String(doc.conversationId) : null,
+    createdAt: doc.createdAt.toISOString(),
+  };
+}
+
+const invalidCnpj = () => new AppError(400, ErrorCode.InvalidCnpj, 'CNPJ inválido');
+const duplicateCnpj = () => new AppError(409, ErrorCode.DuplicateCnpj, 'Já existe um cliente com este CNPJ');
+
+/** The keys whose value a patch actually changes: what the audit log records. */
+function permissionChanges(before: Permissions, patch: PermissionsPatch | undefined): PermissionsPatch {
+  return Object.fromEntries(
+    Object.entries(patch ?? {}).filter(([k, v]) => before[k as keyof Permissions] !== v),
+  ) as PermissionsPatch;
+}
+
+@Injectable()
+export class ClientsService {
+  private readonly secrets: SecretBox;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clients: ClientRepository,
+    private readonly conversations: ConversationRepository,
+    private readonly audit: AuditService,
+    private readonly auth: AuthService,
+    private readonly events: EventBus,
+  ) {
+    this.secrets = new SecretBox(config.SECRET_KEY);
+  }
+
+  async mustFind(firmId: string, clientId: string): Promise<ClientDoc> {
+    const doc = await this.clients.findById(firmId, clientId);
+    if (!doc) throw notFound('Client');
+    return doc;
+  }
+
+  private async item(doc: ClientDoc): Promise<ClientItem> {
+    const [conv] = doc.conversationId
+      ? await this.conversations.findByClientIds(String(doc.firmId), [String(doc._id)])
+      : [];
+    return toClientItem(doc, conv);
+  }
+
+  async list(caller: StaffPrincipal, q: ListClientsQuery): Promise<ListClientsResponse> {
+    const onlyIds = q.filter === 'pending' ? await this.conversations.clientIdsWithPending(caller.firmId) : undefined;
+    const { items, total } = await this.clients.list(caller.firmId, {
+      search: q.search,
+      filter: q.filter === 'pending' ? 'all' : q.filter,
+      onlyIds,
+      skip: (q.page - 1) * q.pageSize,
+      limit: q.pageSize,
+    });
+    const convs = await this.conversations.findByClientIds(
+      caller.firmId,
+      items.map((c) => String(c._id)),
+    );
+    const byClient = new Map(convs.map((c) => [String(c.clientId), c]));
+    return {
+      items: items.map((c) => toClientItem(c, byClient.get(String(c._id)))),
+      total,
+      page: q.page,
+      pageSize: q.pageSize,
+    };
+  }
+
+  async get(caller: StaffPrincipal, clientId: string): Promise<ClientItem> {
+    return this.item(await this.mustFind(caller.firmId, clientId));
+  }
+
+  async create(caller: StaffPrincipal, input: CreateClientRequest, via = 'form'): Promise<ClientItem> {
+    const cnpj = parseCnpj(input.cnpj);
+    if (!cnpj) throw invalidCnpj();
+    const doc = await this.clients.create(caller.firmId, { cnpj, name: input.name });
+    if (!doc) throw duplicateCnpj();
+    await this.audit.record(caller.firmId, actorOf(caller), 'client.created', { kind: 'client', id: String(doc._id) }, {
+      cnpj,
+      name: doc.name,
+      via,
+    });
+    return toClientItem(doc);
+  }
+
+  async update(caller: StaffPrincipal, clientId: string, patch: UpdateClientRequest): Promise<ClientItem> {
+    const current = await this.mustFind(caller.firmId, clientId);
+    const next: { cnpj?: string; name?: string } = {};
+    if (patch.name !== undefined) next.name = patch.name;
+    if (patch.cnpj !== undefined) {
+      const cnpj = parseCnpj(patch.cnpj);
+      if (!cnpj) throw invalidCnpj();
+      next.cnpj = cnpj;
+    }
+    const doc = await this.clients.updateIdentity(caller.firmId, clientId, next, current);
+    if (doc === 'duplicate') throw duplicateCnpj();
+    if (!doc) throw notFound('Client');
+    if (next.name && next.name !== current.name) {
+      await this.conversations.renameClient(caller.firmId, clientId, next.name);
+    }
+    await this.audit.record(caller.firmId, actorOf(caller), 'client.updated', { kind: 'client', id: clientId }, {
+      before: { cnpj: current.cnpj, name: current.name },
+      after: { cnpj: doc.cnpj, name: doc.name },
+    });
+    return this.item(doc);
+  }
+
+  async importCsv(caller: StaffPrincipal, csv: string): Promise<ImportClientsResponse> {
+    const rows = parseClientCsv(csv);
+    if (rows.length > MAX_IMPORT_ROWS) {
+      throw new AppError(400, ErrorCode.ValidationFailed, `No máximo ${MAX_IMPORT_ROWS} linhas por importação`);
+    }
+    const failed: ImportRowError[] = [];
+    const seen = new Set<string>();
+    let created = 0;
+    for (const row of rows) {
+      const fail = (code: string, message: string) => failed.push({ ...row, code, message });
+      const cnpj = parseCnpj(row.cnpj);
+      const name = row.name.trim();
+      if (!cnpj) fail(ErrorCode.InvalidCnpj, 'CNPJ inválido');
+      else if (name.length < 2) fail(ErrorCode.ValidationFailed, 'Nome (razão social) ausente');
+      else if (seen.has(cnpj)) fail(ErrorCode.DuplicateCnpj, 'CNPJ repetido no arquivo');
+      else {
+        seen.add(cnpj);
+        try {
+          await this.create(caller, { cnpj, name: name.slice(0, 200) }, 'import');
+          created++;
+        } catch (err) {
+          if (!(err instanceof AppError)) throw err;
+          fail(err.code, err.message);
+        }
+      }
+    }
+    return { created, failed };
+  }
+
+  /** Gives the client its first portal password, unless a concurrent call already did. */
+  private async ensurePassword(firmId: string, doc: ClientDoc): Promise<{ doc: ClientDoc; password?: string }> {
+    if (doc.portal.passwordHash) return { doc };
+    const password = generatePortalPassword();
+    const hash = await hashPassword(password, this.config.ARGON2_MEMORY_KIB);
+    const updated = await this.clients.setFirstPassword(firmId, String(doc._id), hash, this.secrets.seal(password));
+    if (updated) return { doc: updated, password };
+    return { doc: await this.mustFind(firmId, String(doc._id)) };
+  }
+
+  private async ensureConversation(doc: ClientDoc): Promise<string> {
+    if (doc.conversationId) return String(doc.conversationId);
+    const conv = await this.conversations.ensureForClient(String(doc.firmId), String(doc._id), doc.name);
+    return String(conv._id);
+  }
+
+  /** Applies one client's access change; returns the new doc and, on first enable, the password. */
+  private async applyPortal(
+    caller: StaffPrincipal,
+    current: ClientDoc,
+    enabled: boolean,
+    permissionsPatch: PermissionsPatch | undefined,
+  ): Promise<{ doc: ClientDoc; password?: string }> {
+    const firmId = caller.firmId;
+    const clientId = String(current._id);
+    let password: string | undefined;
+    let base = current;
+    let permissions = permissionsPatch;
+    if (enabled) {
+      const firstTime = !current.portal.passwordHash;
+      ({ doc: base, password } = await this.ensurePassword(firmId, current));
+      if (firstTime && !permissions) permissions = DEFAULT_PORTAL_PERMISSIONS;
+    }
+    const conversationId = enabled ? await this.ensureConversation(base) : undefined;
+    const doc = await this.clients.setPortal(
+      firmId,
+      clientId,
+      { enabled },
+      permissions,
+      conversationId ? { conversationId } : {},
+    );
+    if (!doc) throw notFound('Client');
+
+    const actor = actorOf(caller);
+    const target = { kind: 'client' as const, id: clientId };
+    if (current.portal.enabled !== enabled) {
+      await this.audit.record(firmId, actor, enabled ? 'client.portal.enabled' : 'client.portal.disabled', target);
+    }
+    const changes = permissionChanges(current.permissions, permissions);
+    if (Object.keys(changes).length) {
+      await this.audit.record(firmId, actor, 'client.permissions.changed', target, { changes });
+    }
+    if (current.portal.enabled && !enabled) await this.auth.revokeClient(firmId, clientId, 'disabled');
+    if (!current.portal.enabled && enabled) await this.events.emit('client.integrated', { firmId, clientId });
+    return { doc, password };
+  }
+
+  async setPortal(caller: StaffPrincipal, clientId: string, input: UpdatePortalRequest): Promise<UpdatePortalResponse> {
+    const current = await this.mustFind(caller.firmId, clientId);
+    const { doc, password } = await this.applyPortal(caller, current, input.enabled, input.permissions);
+    const item = await this.item(doc);
+    return password ? { ...item, password } : item;
+  }
+
+  async bulkPortal(caller: StaffPrincipal, input: BulkPortalRequest): Promise<BulkPortalResponse> {
+    const docs = await this.clients.findManyByIds(caller.firmId, [...new Set(input.clientIds)]);
+    for (const doc of docs) await this.applyPortal(caller, doc, input.enabled, input.permissions);
+    return { updated: docs.length };
+  }
+
+  async viewPassword(caller: StaffPrincipal, clientId: string): Promise<PasswordResponse> {
+    const doc = await this.mustFind(caller.firmId, clientId);
+    if (!doc.portal.passwordEnc) {
+      throw new AppError(409, ErrorCode.Conflict, 'Este cliente ainda não tem acesso ao portal');
+    }
+    await this.audit.record(caller.firmId, actorOf(caller), 'client.password.viewed', { kind: 'client', id: clientId });
+    return { password: this.secrets.open(doc.portal.passwordEnc) };
+  }
+
+  async resetPassword(caller: StaffPrincipal, clientId: string): Promise<PasswordResponse> {
+    const doc = await this.mustFind(caller.firmId, clientId);
+    const password = generatePortalPassword();
+    const hash = await hashPassword(password, this.config.ARGON2_MEMORY_KIB);
+    await this.clients.setPortal(caller.firmId, clientId, {
+      passwordHash: hash,
+      passwordEnc: this.secrets.seal(password),
+      failedLogins: 0,
+      lockedUntil: null,
+    });
+    await this.auth.clearLoginLock(caller.firmId, doc.cnpj);
+    // Whoever held the old password is out.
+    await this.auth.revokeClient(caller.firmId, clientId, 'logout');
+    await this.audit.record(caller.firmId, actorOf(caller), 'client.password.reset', { kind: 'client', id: clientId });
+    return { password };
+  }
+
+  async setBlocked(caller: StaffPrincipal, clientId: string, blocked: boolean): Promise<ClientItem> {
+    const current = await this.mustFind(caller.firmId, clientId);
+    const doc = await this.clients.setPortal(caller.firmId, clientId, { blocked });
+    if (!doc) throw notFound('Client');
+    if (blocked) await this.auth.revokeClient(caller.firmId, clientId, 'blocked');
+    if (current.portal.blocked !== blocked) {
+      await this.audit.record(caller.firmId, actorOf(caller), blocked ? 'client.blocked' : 'client.unblocked', {
+        kind: 'client',
+        id: clientId,
+      });
+    }
+    return this.item(doc);
+  }
+
+  async impersonate(caller: StaffPrincipal, clientId: string): Promise<ImpersonateResponse> {
+    const doc = await this.mustFind(caller.firmId, clientId);
+    const token = await this.auth.startImpersonation(caller, doc);
+    await this.audit.record(caller.firmId, actorOf(caller), 'client.impersonated', { kind: 'client', id: clientId });
+    return { token };
+  }
+
+  async auditLog(caller: StaffPrincipal, clientId: string): Promise<AuditListResponse> {
+    await this.mustFind(caller.firmId, clientId);
+    return this.audit.listForTarget(caller.firmId, clientId);
+  }
+}

@@ -1,0 +1,89 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  type ChangeOwnPasswordRequest,
+  type DocumentListResponse,
+  ErrorCode,
+  type MeResponse,
+  type ServiceOrderListResponse,
+} from '../../contract/index.js';
+import { AppError, unauthenticated } from '../../common/errors.js';
+import { hashPassword, SecretBox, verifyPassword } from '../../common/secrets.js';
+import { type AppConfig, APP_CONFIG } from '../../config/config.js';
+import { AuditService, actorOf } from '../audit/audit.service.js';
+import type { ClientPrincipal } from '../auth/principal.js';
+import { ClientRepository } from '../clients/client.repository.js';
+import { FirmRepository } from '../firms/firm.repository.js';
+import { PortalRepository } from './portal.repository.js';
+
+@Injectable()
+export class PortalService {
+  private readonly secrets: SecretBox;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clients: ClientRepository,
+    private readonly firms: FirmRepository,
+    private readonly portal: PortalRepository,
+    private readonly audit: AuditService,
+  ) {
+    this.secrets = new SecretBox(config.SECRET_KEY);
+  }
+
+  async me(caller: ClientPrincipal): Promise<MeResponse> {
+    const [client, firm] = await Promise.all([
+      this.clients.findById(caller.firmId, caller.clientId),
+      this.firms.findById(caller.firmId),
+    ]);
+    if (!client || !firm) throw unauthenticated();
+    return {
+      client: { id: String(client._id), cnpj: client.cnpj, name: client.name },
+      firm: { name: firm.name, slug: firm.slug },
+      permissions: client.permissions,
+      conversationId: client.conversationId ? String(client.conversationId) : null,
+      impersonation: caller.impersonator ? { staffName: caller.impersonator.name } : null,
+    };
+  }
+
+  async changePassword(caller: ClientPrincipal, input: ChangeOwnPasswordRequest): Promise<void> {
+    const client = await this.clients.findById(caller.firmId, caller.clientId);
+    if (!client?.portal.passwordHash) throw unauthenticated();
+    if (!(await verifyPassword(client.portal.passwordHash, input.currentPassword))) {
+      throw new AppError(400, ErrorCode.InvalidCredentials, 'A senha atual não confere');
+    }
+    await this.clients.setPortal(caller.firmId, caller.clientId, {
+      passwordHash: await hashPassword(input.newPassword, this.config.ARGON2_MEMORY_KIB),
+      passwordEnc: this.secrets.seal(input.newPassword),
+    });
+    await this.audit.record(caller.firmId, actorOf(caller), 'client.password.changed', {
+      kind: 'client',
+      id: caller.clientId,
+    });
+  }
+
+  async documents(caller: ClientPrincipal): Promise<DocumentListResponse> {
+    const docs = await this.portal.listDocuments(caller.firmId, caller.clientId, 200);
+    return {
+      items: docs.map((d) => ({
+        id: String(d._id),
+        kind: d.kind,
+        title: d.title,
+        competence: d.competence,
+        dueDate: d.dueDate ? d.dueDate.toISOString() : null,
+        amountCents: d.amountCents,
+        createdAt: d.createdAt.toISOString(),
+      })),
+    };
+  }
+
+  async serviceOrders(caller: ClientPrincipal): Promise<ServiceOrderListResponse> {
+    const docs = await this.portal.listServiceOrders(caller.firmId, caller.clientId, 200);
+    return {
+      items: docs.map((o) => ({
+        id: String(o._id),
+        title: o.title,
+        status: o.status,
+        createdAt: o.createdAt.toISOString(),
+      })),
+    };
+  }
+}

@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import type { Server, Socket } from 'socket.io';
+import type {
+  ClientToServerEvents,
+  ServerToClientEvents,
+  SessionRevokedReason,
+} from '../../contract/index.js';
+import type { Principal } from '../auth/principal.js';
+
+export interface SocketData {
+  principal: Principal;
+}
+export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, object, SocketData>;
+export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, object, SocketData>;
+
+/** Room names: every fan-out goes through one of these, on every node. */
+export const rooms = {
+  session: (sessionId: string) => `session:${sessionId}`,
+  staff: (staffId: string) => `staff:${staffId}`,
+  client: (clientId: string) => `client:${clientId}`,
+  firmStaff: (firmId: string) => `firm:${firmId}:staff`,
+  /** Clients of the firm allowed to see "Estou Online?". */
+  firmPresence: (firmId: string) => `firm:${firmId}:presence`,
+};
+
+/** The only holder of the Socket.IO server; the Redis adapter makes each call cluster-wide. */
+@Injectable()
+export class RealtimeRepository {
+  private server?: AppServer;
+
+  attach(server: AppServer): void {
+    this.server = server;
+  }
+
+  private get io(): AppServer {
+    if (!this.server) throw new Error('Socket.IO server not attached yet');
+    return this.server;
+  }
+
+  emitPresence(firmId: string, online: boolean): void {
+    this.io.to(rooms.firmPresence(firmId)).emit('presence:firm', { online });
+  }
+
+  /** Tells every socket in the room why, then disconnects them, on every node. */
+  revoke(room: string, reason: SessionRevokedReason): void {
+    if (!this.server) return;
+    this.io.to(room).emit('session:revoked', { reason });
+    this.io.in(room).disconnectSockets(true);
+  }
+
+  localSockets(): AppSocket[] {
+    return this.server ? [...this.server.of('/').sockets.values()] : [];
+  }
+}

@@ -1,0 +1,127 @@
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { ErrorCode } from '../../contract/index.js';
+import { AppError } from '../../common/errors.js';
+import { EventBus } from '../../common/event-bus.js';
+import { AuthService } from '../auth/auth.service.js';
+import type { Principal } from '../auth/principal.js';
+import { SESSION_COOKIE } from '../auth/session-cookie.js';
+import {
+  FirmPresenceStateRepository,
+  PresenceRepository,
+} from '../presence/presence.repository.js';
+import { type AppServer, type AppSocket, RealtimeRepository, rooms } from './realtime.repository.js';
+
+const HEARTBEAT_MS = 10_000;
+const SWEEP_MS = 5_000;
+
+function tokenFromHandshake(socket: AppSocket): string | undefined {
+  const auth = socket.handshake.auth as { token?: unknown } | undefined;
+  if (typeof auth?.token === 'string' && auth.token) return auth.token;
+  const cookie = socket.handshake.headers.cookie ?? '';
+  const match = cookie.split(/;\s*/).find((c) => c.startsWith(`${SESSION_COOKIE}=`));
+  return match ? decodeURIComponent(match.slice(SESSION_COOKIE.length + 1)) : undefined;
+}
+
+const subjectOf = (p: Principal) => (p.kind === 'staff' ? p.staffId : p.clientId);
+
+@Injectable()
+export class RealtimeService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('Realtime');
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    private readonly auth: AuthService,
+    private readonly realtime: RealtimeRepository,
+    private readonly presence: PresenceRepository,
+    private readonly firmState: FirmPresenceStateRepository,
+    private readonly events: EventBus,
+  ) {}
+
+  onModuleInit(): void {
+    this.events.on('client.access.revoked', (e) => this.realtime.revoke(rooms.client(e.clientId), e.reason));
+    this.events.on('staff.access.revoked', (e) => this.realtime.revoke(rooms.staff(e.staffId), e.reason));
+    this.events.on('session.ended', (e) => this.realtime.revoke(rooms.session(e.sessionId), e.reason));
+  }
+
+  onModuleDestroy(): void {
+    this.timers.forEach(clearInterval);
+  }
+
+  attach(server: AppServer): void {
+    this.realtime.attach(server);
+    this.timers = [
+      setInterval(() => void this.heartbeat(), HEARTBEAT_MS),
+      setInterval(() => void this.sweep(), SWEEP_MS),
+    ];
+  }
+
+  async connect(socket: AppSocket): Promise<void> {
+    const token = tokenFromHandshake(socket);
+    let principal: Principal;
+    try {
+      if (!token) throw new AppError(401, ErrorCode.Unauthenticated, 'Authentication required');
+      principal = await this.auth.authenticate(token);
+    } catch (err) {
+      const code = err instanceof AppError ? err.code : ErrorCode.Internal;
+      if (code === ErrorCode.AccessBlocked) socket.emit('session:revoked', { reason: 'blocked' });
+      socket.disconnect(true);
+      return;
+    }
+    socket.data.principal = principal;
+    const joined = [rooms.session(principal.sessionId)];
+    if (principal.kind === 'staff') {
+      joined.push(rooms.staff(principal.staffId), rooms.firmStaff(principal.firmId));
+    } else {
+      joined.push(rooms.client(principal.clientId));
+      if (principal.permissions.onlineStatus) joined.push(rooms.firmPresence(principal.firmId));
+    }
+    await socket.join(joined);
+    // Staff looking through a client's eyes must not make that client appear online.
+    if (principal.kind === 'client' && principal.impersonator) return;
+    await this.presence.add(principal.kind, principal.firmId, subjectOf(principal), socket.id);
+
+    if (principal.kind === 'staff') {
+      if (await this.firmState.transition(principal.firmId, true)) this.realtime.emitPresence(principal.firmId, true);
+    } else if (principal.permissions.onlineStatus) {
+      const online = (await this.presence.online('staff', principal.firmId)).size > 0;
+      socket.emit('presence:firm', { online });
+    }
+  }
+
+  async disconnect(socket: AppSocket): Promise<void> {
+    const p = socket.data.principal;
+    if (!p || (p.kind === 'client' && p.impersonator)) return;
+    await this.presence.remove(p.kind, p.firmId, subjectOf(p), socket.id);
+    if (p.kind === 'staff') await this.refreshFirm(p.firmId);
+  }
+
+  private async refreshFirm(firmId: string): Promise<void> {
+    const online = (await this.presence.online('staff', firmId)).size > 0;
+    if (await this.firmState.transition(firmId, online)) this.realtime.emitPresence(firmId, online);
+  }
+
+  /** Keeps this node's sockets alive in Redis; a node that dies stops, and its entries expire. */
+  private async heartbeat(): Promise<void> {
+    try {
+      await Promise.all(
+        this.realtime.localSockets().map((s) => {
+          const p = s.data.principal;
+          if (!p || (p.kind === 'client' && p.impersonator)) return undefined;
+          return this.presence.add(p.kind, p.firmId, subjectOf(p), s.id);
+        }),
+      );
+    } catch (err) {
+      this.logger.warn(`presence heartbeat failed: ${String(err)}`);
+    }
+  }
+
+  /** Notices firms whose last staff socket died with its node (no clean disconnect). */
+  private async sweep(): Promise<void> {
+    try {
+      for (const firmId of await this.firmState.onlineFirms()) await this.refreshFirm(firmId);
+    } catch (err) {
+      this.logger.warn(`presence sweep failed: ${String(err)}`);
+    }
+  }
+}
+

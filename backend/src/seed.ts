@@ -1,0 +1,95 @@
+import 'reflect-metadata';
+import { Logger, Module, type DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { CoreModule } from './app.module.js';
+import { loadConfig, type AppConfig } from './config/config.js';
+import { completeCnpj, formatCnpj } from './contract/index.js';
+import { ClientsService } from './modules/clients/clients.service.js';
+import { FirmRepository } from './modules/firms/firm.repository.js';
+import { FirmsService } from './modules/firms/firms.service.js';
+import { StaffRepository } from './modules/staff/staff.repository.js';
+import { StaffService } from './modules/staff/staff.service.js';
+import type { StaffPrincipal } from './modules/auth/principal.js';
+
+@Module({})
+class SeedModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: SeedModule,
+      imports: [CoreModule.forRoot(config)],
+      providers: [FirmsService, ClientsService, StaffService],
+    };
+  }
+}
+
+const DEMO = {
+  firm: { name: 'Contabilidade Demo Ltda', slug: 'demo' },
+  admin: { name: 'Ana Administradora', email: 'admin@demo.connecthub.local', password: 'demo-admin-2026' },
+  accountant: { name: 'Carlos Contador', email: 'carlos@demo.connecthub.local', password: 'demo-carlos-2026' },
+};
+
+/** Bases of 12 characters; the check digits are computed. Two use the 2026 alphanumeric format. */
+const CLIENTS: { base: string; name: string; integrate: boolean }[] = [
+  { base: '112223330001', name: 'Padaria Pão Quente Ltda', integrate: true },
+  { base: '12ABC3450001', name: 'Tech Nova Sistemas S.A.', integrate: true },
+  { base: '223334440001', name: 'Mercadinho Boa Vista ME', integrate: true },
+  { base: '334445550001', name: 'Oficina Mecânica Irmãos Souza', integrate: false },
+  { base: '445556660001', name: 'Clínica Sorriso Odontologia', integrate: false },
+  { base: 'AB1CD2EF0001', name: 'Studio Pilates Equilíbrio', integrate: false },
+  { base: '556667770001', name: 'Transportadora Rota Sul Ltda', integrate: false },
+  { base: '667778880001', name: 'Restaurante Sabor Mineiro', integrate: false },
+];
+
+const config = loadConfig();
+const app = await NestFactory.createApplicationContext(SeedModule.forRoot(config), { logger: ['error', 'warn'] });
+const log = new Logger('Seed');
+try {
+  const firms = app.get(FirmRepository);
+  const staffRepo = app.get(StaffRepository);
+  const clients = app.get(ClientsService);
+  let firm = await firms.findBySlug(DEMO.firm.slug);
+  if (!firm) {
+    await app.get(FirmsService).signup({ firm: DEMO.firm, admin: DEMO.admin });
+    firm = await firms.findBySlug(DEMO.firm.slug);
+  }
+  if (!firm) throw new Error('demo firm could not be created');
+  const admin = await staffRepo.findByEmailForLogin(DEMO.admin.email);
+  if (!admin) throw new Error(`demo admin ${DEMO.admin.email} is missing`);
+  const caller: StaffPrincipal = {
+    kind: 'staff',
+    sessionId: 'seed',
+    firmId: String(firm._id),
+    staffId: String(admin._id),
+    role: 'admin',
+    name: admin.name,
+  };
+  if (!(await staffRepo.findByEmailForLogin(DEMO.accountant.email))) {
+    await app.get(StaffService).create(caller, { ...DEMO.accountant, role: 'accountant' });
+  }
+  const lines: string[] = [];
+  for (const c of CLIENTS) {
+    const cnpj = completeCnpj(c.base);
+    const existing = (await clients.list(caller, { search: cnpj, filter: 'all', page: 1, pageSize: 1 })).items[0];
+    const item = existing ?? (await clients.create(caller, { cnpj, name: c.name }, 'seed'));
+    if (c.integrate && !item.portal.enabled) await clients.setPortal(caller, item.id, { enabled: true });
+    if (c.integrate) {
+      const { password } = await clients.viewPassword(caller, item.id);
+      lines.push(`  ${formatCnpj(cnpj)}  ${password}  (${c.name})`);
+    }
+  }
+  process.stdout.write(
+    [
+      'Demo data ready.',
+      `Staff app: log in as ${DEMO.admin.email} / ${DEMO.admin.password} (admin)`,
+      `       or ${DEMO.accountant.email} / ${DEMO.accountant.password} (accountant)`,
+      `Client portal: ${config.PUBLIC_URL}/@${DEMO.firm.slug} — CNPJ and password:`,
+      ...lines,
+      '',
+    ].join('\n'),
+  );
+} catch (err) {
+  log.error(String((err as Error).stack ?? err));
+  process.exitCode = 1;
+} finally {
+  await app.close();
+}
