@@ -1,0 +1,58 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import mongoose from 'mongoose';
+import { io, type Socket } from 'socket.io-client';
+import request from 'supertest';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../src/contract/index.js';
+import { createApi } from '../../src/bootstrap.js';
+import type { AppConfig } from '../../src/config/config.js';
+import { testConfig } from './env.js';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  config: AppConfig;
+  url: string;
+  http: () => ReturnType<typeof request>;
+  close: () => Promise<void>;
+}
+
+/** A real api on a random port, with its own fresh database. */
+export async function startTestApp(prefix: string, overrides: Record<string, string> = {}): Promise<TestApp> {
+  const config = testConfig(prefix, overrides);
+  const app = await createApi(config);
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address() as { port: number };
+  const url = `http://127.0.0.1:${address.port}`;
+  return {
+    app,
+    config,
+    url,
+    http: () => request(app.getHttpServer()),
+    close: async () => {
+      await app.close();
+      await dropDatabase(config.MONGO_URL);
+    },
+  };
+}
+
+export async function dropDatabase(url: string): Promise<void> {
+  const conn = await mongoose.createConnection(url).asPromise();
+  await conn.dropDatabase();
+  await conn.close();
+}
+
+export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export function connectSocket(url: string, token: string): TestSocket {
+  return io(url, { path: '/socket.io', auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false });
+}
+
+/** Resolves with the next payload of `event`, or rejects after `timeoutMs`. */
+export function waitForEvent<T = unknown>(socket: TestSocket, event: string, timeoutMs = 5000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for "${event}"`)), timeoutMs);
+    (socket as unknown as { once: (e: string, cb: (p: T) => void) => void }).once(event, (payload: T) => {
+      clearTimeout(timer);
+      resolve(payload);
+    });
+  });
+}
