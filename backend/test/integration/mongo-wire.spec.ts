@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversationSchema, type ConversationDoc } from '../../src/modules/chat/conversation.schema.js';
 import { messageSchema } from '../../src/modules/chat/message.schema.js';
 import { clientSchema } from '../../src/modules/clients/client.schema.js';
+import { isDuplicateKey } from '../../src/infra/mongo.util.js';
 import { freshDbUrl } from '../helpers/env.js';
 
 /**
@@ -41,6 +42,23 @@ describe('MongoDB-wire server capabilities', () => {
     await Message.create({ ...msg, seq: 1, clientMessageId: 'm1' });
     await expect(Message.create({ ...msg, seq: 1, clientMessageId: 'm2' })).rejects.toMatchObject({ code: 11000 });
     await expect(Message.create({ ...msg, seq: 2, clientMessageId: 'm1' })).rejects.toMatchObject({ code: 11000 });
+  });
+
+  it('reports a unique violation by an update in a way isDuplicateKey recognizes', async () => {
+    const Client = conn.model('Client', clientSchema);
+    const firmId = new Types.ObjectId();
+    const base = { name: 'X', searchKey: 'x', permissions: {}, firmId };
+    await Client.create({ ...base, cnpj: '11222333000181' });
+    const other = await Client.create({ ...base, cnpj: '12ABC34501DE35' });
+    const err = await Client.findOneAndUpdate({ _id: other._id }, { $set: { cnpj: '11222333000181' } })
+      .exec()
+      .catch((e: unknown) => e);
+    expect(isDuplicateKey(err)).toBe(true);
+    const err2 = await Client.updateOne({ _id: other._id }, { $set: { cnpj: '11222333000181' } })
+      .exec()
+      .catch((e: unknown) => e);
+    expect(isDuplicateKey(err2)).toBe(true);
+    expect((await Client.findById(other._id).lean())?.cnpj).toBe('12ABC34501DE35');
   });
 
   it('keeps $inc exact under concurrent findOneAndUpdate and honours upsert with $setOnInsert', async () => {
@@ -105,16 +123,24 @@ describe('MongoDB-wire server capabilities', () => {
       { firmId, kind: 'a', n: 2 },
       { firmId, kind: 'b', n: 5 },
     ]);
-    const rows = await Items.aggregate([
+    // FerretDB v1.24 computes only the first accumulator of a $group (the others
+    // come back 0), so our code uses one accumulator per $group.
+    const totals = await Items.aggregate([
       { $match: { firmId } },
-      // FerretDB v1 answers 0 for the `$count` accumulator; `$sum: 1` counts on both servers.
-      { $group: { _id: '$kind', total: { $sum: '$n' }, count: { $sum: 1 } } },
+      { $group: { _id: '$kind', total: { $sum: '$n' } } },
       { $sort: { _id: 1 } },
     ]);
-    expect(rows).toEqual([
-      { _id: 'a', total: 3, count: 2 },
-      { _id: 'b', total: 5, count: 1 },
+    expect(totals).toEqual([
+      { _id: 'a', total: 3 },
+      { _id: 'b', total: 5 },
     ]);
+    const counts = await Items.aggregate([
+      { $match: { firmId } },
+      { $group: { _id: '$kind', count: { $count: {} } } },
+      { $sort: { count: -1 } },
+      { $limit: 1 },
+    ]);
+    expect(counts).toEqual([{ _id: 'a', count: 2 }]);
     const [{ bigOnes }] = await Items.aggregate([{ $match: { firmId, n: { $gte: 2 } } }, { $count: 'bigOnes' }]);
     expect(bigOnes).toBe(2);
   });

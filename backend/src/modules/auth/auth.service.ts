@@ -145,6 +145,9 @@ export class AuthService {
     const sessionId = sessionIdOf(token);
     const session = await this.sessions.get(sessionId, this.ttlSeconds);
     if (!session) throw unauthenticated();
+    if ('revoked' in session) {
+      throw session.revoked === 'blocked' ? accessBlocked() : unauthenticated();
+    }
     return session.kind === 'staff'
       ? this.staffPrincipal(sessionId, session)
       : this.clientPrincipal(sessionId, session);
@@ -209,12 +212,12 @@ export class AuthService {
   }
 
   async revokeClient(firmId: string, clientId: string, reason: SessionRevokedReason): Promise<void> {
-    await this.sessions.deleteAllFor('client', clientId);
+    await this.sessions.revokeAllFor('client', clientId, reason);
     await this.events.emit('client.access.revoked', { firmId, clientId, reason });
   }
 
   async revokeStaff(firmId: string, staffId: string, reason: SessionRevokedReason): Promise<void> {
-    await this.sessions.deleteAllFor('staff', staffId);
+    await this.sessions.revokeAllFor('staff', staffId, reason);
     await this.events.emit('staff.access.revoked', { firmId, staffId, reason });
   }
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { SessionRevokedReason } from '../../contract/index.js';
 import { RedisClient } from '../../infra/redis.provider.js';
 
 export type StoredSession =
@@ -13,6 +14,11 @@ export type StoredSession =
     };
 
 type SubjectKind = 'staff' | 'client';
+
+/** What a revoked session's key holds until it would have expired: why it ended. */
+export interface RevokedSession {
+  revoked: SessionRevokedReason;
+}
 
 const sessionKey = (id: string) => `session:${id}`;
 const subjectKey = (kind: SubjectKind, subjectId: string) => `sessions:${kind}:${subjectId}`;
@@ -36,25 +42,31 @@ export class SessionRepository {
   }
 
   /** Reads a session and slides its expiry. */
-  async get(sessionId: string, ttlSeconds: number): Promise<StoredSession | null> {
+  async get(sessionId: string, ttlSeconds: number): Promise<StoredSession | RevokedSession | null> {
     const key = sessionKey(sessionId);
     const [[, raw]] = (await this.client.redis
       .multi()
       .get(key)
       .expire(key, ttlSeconds)
       .exec()) as [[unknown, string | null], unknown];
-    return raw ? (JSON.parse(raw) as StoredSession) : null;
+    return raw ? (JSON.parse(raw) as StoredSession | RevokedSession) : null;
   }
 
   async delete(sessionId: string): Promise<void> {
     await this.client.redis.del(sessionKey(sessionId));
   }
 
-  /** Ends every session of a subject; returns their ids. */
-  async deleteAllFor(kind: SubjectKind, subjectId: string): Promise<string[]> {
+  /**
+   * Ends every session of a subject at once. Each one is replaced by a marker
+   * with the reason, so its holder learns why (a blocked client gets
+   * ACCESS_BLOCKED, not a bare 401); the marker keeps the session's expiry.
+   */
+  async revokeAllFor(kind: SubjectKind, subjectId: string, reason: SessionRevokedReason): Promise<void> {
     const key = subjectKey(kind, subjectId);
     const ids = await this.client.redis.smembers(key);
-    await this.client.redis.del(key, ...ids.map(sessionKey));
-    return ids;
+    const marker = JSON.stringify({ revoked: reason } satisfies RevokedSession);
+    const tx = this.client.redis.multi().del(key);
+    for (const id of ids) tx.set(sessionKey(id), marker, 'KEEPTTL', 'XX');
+    await tx.exec();
   }
 }
