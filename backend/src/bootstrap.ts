@@ -26,7 +26,7 @@ export async function createApi(config: AppConfig): Promise<NestExpressApplicati
   app.useBodyParser('json', { limit: '6mb' });
   app.use(cookieParser());
   app.setGlobalPrefix('api');
-  app.useWebSocketAdapter(new RedisIoAdapter(app, config.REDIS_URL));
+  app.useWebSocketAdapter(new RedisIoAdapter(app, config.REDIS_URL, config.REDIS_KEY_PREFIX));
   app.enableShutdownHooks();
   SwaggerModule.setup('api/docs', app, buildOpenApiDocument() as never, {
     jsonDocumentUrl: 'api/docs/openapi.json',

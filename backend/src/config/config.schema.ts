@@ -23,6 +23,8 @@ export const configSchema = z.object({
       'must be 32 bytes, base64-encoded (openssl rand -base64 32)',
     ),
   PUBLIC_URL: url(['http:', 'https:']).default('http://localhost:5173'),
+  /** Namespaces every Redis key and channel, so deployments (or test runs) can share a Redis. */
+  REDIS_KEY_PREFIX: z.string().regex(/^[\w:.-]{1,40}$/).default('ch:'),
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
   LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(100),
   PORTAL_MAX_FAILED_LOGINS: z.coerce.number().int().min(1).default(5),

@@ -15,10 +15,7 @@ import { FIRM_MODEL, firmSchema } from '../modules/firms/firm.schema.js';
 import { DOCUMENT_MODEL, documentSchema } from '../modules/portal/document.schema.js';
 import { PortalRepository } from '../modules/portal/portal.repository.js';
 import { SERVICE_ORDER_MODEL, serviceOrderSchema } from '../modules/portal/service-order.schema.js';
-import {
-  FirmPresenceStateRepository,
-  PresenceRepository,
-} from '../modules/presence/presence.repository.js';
+import { PresenceRepository } from '../modules/presence/presence.repository.js';
 import { StaffRepository } from '../modules/staff/staff.repository.js';
 import { STAFF_MODEL, staffSchema } from '../modules/staff/staff.schema.js';
 import { EventBus } from '../common/event-bus.js';
@@ -27,7 +24,6 @@ const repositories = [
   AuditRepository,
   ClientRepository,
   ConversationRepository,
-  FirmPresenceStateRepository,
   FirmRepository,
   LoginLimitRepository,
   MessageRepository,

@@ -1,4 +1,4 @@
-import type { INestApplicationContext } from '@nestjs/common';
+import { type INestApplicationContext, Logger } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
@@ -6,12 +6,14 @@ import type { Server, ServerOptions } from 'socket.io';
 
 /** Socket.IO across api nodes: rooms and broadcasts fan out through Redis pub/sub. */
 export class RedisIoAdapter extends IoAdapter {
+  private readonly log = new Logger('RedisIoAdapter');
   private pub?: Redis;
   private sub?: Redis;
 
   constructor(
     app: INestApplicationContext,
     private readonly redisUrl: string,
+    private readonly keyPrefix: string,
   ) {
     super(app);
   }
@@ -20,7 +22,10 @@ export class RedisIoAdapter extends IoAdapter {
     const server = super.createIOServer(port, options) as Server;
     this.pub = new Redis(this.redisUrl);
     this.sub = this.pub.duplicate();
-    server.adapter(createAdapter(this.pub, this.sub));
+    for (const conn of [this.pub, this.sub]) {
+      conn.on('error', (err) => this.log.warn(`socket.io redis adapter: ${err.message}`));
+    }
+    server.adapter(createAdapter(this.pub, this.sub, { key: `${this.keyPrefix}socket.io` }));
     return server;
   }
 

@@ -1,4 +1,4 @@
-import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { type AppConfig, APP_CONFIG } from '../config/config.js';
 
@@ -6,9 +6,11 @@ import { type AppConfig, APP_CONFIG } from '../config/config.js';
 @Injectable()
 export class RedisClient implements OnApplicationShutdown {
   readonly redis: Redis;
+  private readonly logger = new Logger('Redis');
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, lazyConnect: false });
+    this.redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, keyPrefix: config.REDIS_KEY_PREFIX });
+    this.redis.on('error', (err) => this.logger.warn(`redis: ${err.message}`));
   }
 
   /** A new connection with the same settings (pub/sub needs its own). */

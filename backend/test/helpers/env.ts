@@ -29,6 +29,7 @@ export function testConfig(prefix: string, overrides: Record<string, string> = {
     ARGON2_MEMORY_KIB: '1024',
     LOGIN_RATE_PER_MINUTE: '100000',
     LOG_LEVEL: 'error',
+    REDIS_KEY_PREFIX: `t${randomBytes(4).toString('hex')}:`,
     ...overrides,
   });
   if (!parsed.ok) throw new Error(parsed.errors.join('; '));

@@ -214,7 +214,7 @@ export class ClientsService {
     if (enabled) {
       const firstTime = !current.portal.passwordHash;
       ({ doc: base, password } = await this.ensurePassword(firmId, current));
-      if (firstTime && !permissions) permissions = DEFAULT_PORTAL_PERMISSIONS;
+      if (firstTime && !Object.keys(permissions ?? {}).length) permissions = DEFAULT_PORTAL_PERMISSIONS;
     }
     const conversationId = enabled ? await this.ensureConversation(base) : undefined;
     const doc = await this.clients.setPortal(

@@ -4,8 +4,28 @@ import { RedisClient } from '../../infra/redis.provider.js';
 /** How long a socket counts as live without a heartbeat: a dead node's sockets age out. */
 export const PRESENCE_TTL_MS = 40_000;
 
-const staffKey = (firmId: string) => `presence:staff:${firmId}`;
-const clientKey = (firmId: string) => `presence:client:${firmId}`;
+type Kind = 'staff' | 'client';
+
+const socketsKey = (kind: Kind, firmId: string) => `presence:${kind}:${firmId}`;
+const firmStateKey = (firmId: string) => `presence:firm-online:${firmId}`;
+const ONLINE_FIRMS_KEY = 'presence:online-firms';
+
+/**
+ * Prunes expired staff sockets, derives "firm online", stores it and says
+ * whether it changed — in one script, so concurrent connects, disconnects and
+ * sweeps on several nodes can't interleave a stale read with a write.
+ * Returns 1 (became online), 0 (became offline) or -1 (no change).
+ */
+const REFRESH_FIRM = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+local online = redis.call('ZCARD', KEYS[1]) > 0
+local value = online and '1' or '0'
+local previous = redis.call('GET', KEYS[2])
+redis.call('SET', KEYS[2], value)
+if online then redis.call('SADD', KEYS[3], ARGV[2]) else redis.call('SREM', KEYS[3], ARGV[2]) end
+if previous == value then return -1 end
+return online and 1 or 0
+`;
 
 /**
  * Live sockets per firm, as sorted sets of `subjectId|socketId` scored by expiry.
@@ -15,45 +35,43 @@ const clientKey = (firmId: string) => `presence:client:${firmId}`;
 export class PresenceRepository {
   constructor(private readonly client: RedisClient) {}
 
-  private key(kind: 'staff' | 'client', firmId: string): string {
-    return kind === 'staff' ? staffKey(firmId) : clientKey(firmId);
+  async add(kind: Kind, firmId: string, subjectId: string, socketId: string): Promise<void> {
+    await this.client.redis.zadd(socketsKey(kind, firmId), Date.now() + PRESENCE_TTL_MS, `${subjectId}|${socketId}`);
   }
 
-  async add(kind: 'staff' | 'client', firmId: string, subjectId: string, socketId: string): Promise<void> {
-    await this.client.redis.zadd(this.key(kind, firmId), Date.now() + PRESENCE_TTL_MS, `${subjectId}|${socketId}`);
+  /**
+   * Extends a live socket's entry without resurrecting one a disconnect just
+   * removed (XX); re-adds it only if it had expired while the socket lived on.
+   */
+  async refresh(kind: Kind, firmId: string, subjectId: string, socketId: string, stillConnected: () => boolean): Promise<void> {
+    const key = socketsKey(kind, firmId);
+    const member = `${subjectId}|${socketId}`;
+    const changed = await this.client.redis.zadd(key, 'XX', 'CH', Date.now() + PRESENCE_TTL_MS, member);
+    if (Number(changed) === 0 && stillConnected()) await this.add(kind, firmId, subjectId, socketId);
   }
 
-  async remove(kind: 'staff' | 'client', firmId: string, subjectId: string, socketId: string): Promise<void> {
-    await this.client.redis.zrem(this.key(kind, firmId), `${subjectId}|${socketId}`);
+  async remove(kind: Kind, firmId: string, subjectId: string, socketId: string): Promise<void> {
+    await this.client.redis.zrem(socketsKey(kind, firmId), `${subjectId}|${socketId}`);
   }
 
-  /** Ids with at least one unexpired socket; expired entries are pruned on the way. */
-  async online(kind: 'staff' | 'client', firmId: string): Promise<Set<string>> {
-    const key = this.key(kind, firmId);
-    const now = Date.now();
-    const [, [, members]] = (await this.client.redis
-      .multi()
-      .zremrangebyscore(key, '-inf', now)
-      .zrangebyscore(key, now, '+inf')
-      .exec()) as [unknown, [unknown, string[]]];
+  /** Ids with at least one unexpired socket. */
+  async online(kind: Kind, firmId: string): Promise<Set<string>> {
+    const members = await this.client.redis.zrangebyscore(socketsKey(kind, firmId), Date.now(), '+inf');
     return new Set(members.map((m) => m.split('|')[0]));
   }
-}
 
-const firmStateKey = (firmId: string) => `presence:firm-online:${firmId}`;
-const ONLINE_FIRMS_KEY = 'presence:online-firms';
-
-/** The last "firm online" state pushed to clients, so only changes are pushed. */
-@Injectable()
-export class FirmPresenceStateRepository {
-  constructor(private readonly client: RedisClient) {}
-
-  /** Stores the state; true when it differs from the previous one. */
-  async transition(firmId: string, online: boolean): Promise<boolean> {
-    const prev = await this.client.redis.getset(firmStateKey(firmId), online ? '1' : '0');
-    if (online) await this.client.redis.sadd(ONLINE_FIRMS_KEY, firmId);
-    else await this.client.redis.srem(ONLINE_FIRMS_KEY, firmId);
-    return (prev === '1') !== online;
+  /** Recomputes whether any staff is online; returns the new state if it changed, else null. */
+  async refreshFirm(firmId: string): Promise<boolean | null> {
+    const result = await this.client.redis.eval(
+      REFRESH_FIRM,
+      3,
+      socketsKey('staff', firmId),
+      firmStateKey(firmId),
+      ONLINE_FIRMS_KEY,
+      String(Date.now()),
+      firmId,
+    );
+    return result === -1 ? null : result === 1;
   }
 
   /** Firms last seen online: the sweeper checks whether their staff sockets aged out. */

@@ -5,10 +5,7 @@ import { EventBus } from '../../common/event-bus.js';
 import { AuthService } from '../auth/auth.service.js';
 import type { Principal } from '../auth/principal.js';
 import { SESSION_COOKIE } from '../auth/session-cookie.js';
-import {
-  FirmPresenceStateRepository,
-  PresenceRepository,
-} from '../presence/presence.repository.js';
+import { PresenceRepository } from '../presence/presence.repository.js';
 import { type AppServer, type AppSocket, RealtimeRepository, rooms } from './realtime.repository.js';
 
 const HEARTBEAT_MS = 10_000;
@@ -28,12 +25,12 @@ const subjectOf = (p: Principal) => (p.kind === 'staff' ? p.staffId : p.clientId
 export class RealtimeService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Realtime');
   private timers: NodeJS.Timeout[] = [];
+  private closing = false;
 
   constructor(
     private readonly auth: AuthService,
     private readonly realtime: RealtimeRepository,
     private readonly presence: PresenceRepository,
-    private readonly firmState: FirmPresenceStateRepository,
     private readonly events: EventBus,
   ) {}
 
@@ -43,8 +40,25 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
     this.events.on('session.ended', (e) => this.realtime.revoke(rooms.session(e.sessionId), e.reason));
   }
 
-  onModuleDestroy(): void {
+  /**
+   * A node going down on purpose takes its sockets' presence with it now
+   * (while Redis is still up) instead of leaving it to expire.
+   */
+  async onModuleDestroy(): Promise<void> {
+    this.closing = true;
     this.timers.forEach(clearInterval);
+    const firms = new Set<string>();
+    try {
+      for (const s of this.realtime.localSockets()) {
+        const p = s.data.principal;
+        if (!p || (p.kind === 'client' && p.impersonator)) continue;
+        await this.presence.remove(p.kind, p.firmId, subjectOf(p), s.id);
+        if (p.kind === 'staff') firms.add(p.firmId);
+      }
+      for (const firmId of firms) await this.refreshFirm(firmId);
+    } catch (err) {
+      this.logger.warn(`presence cleanup at shutdown failed: ${String(err)}`);
+    }
   }
 
   attach(server: AppServer): void {
@@ -56,6 +70,16 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
   }
 
   async connect(socket: AppSocket): Promise<void> {
+    try {
+      await this.admit(socket);
+    } catch (err) {
+      this.logger.warn(`socket setup failed: ${String(err)}`);
+      socket.disconnect(true);
+    }
+  }
+
+  private async admit(socket: AppSocket): Promise<void> {
+    if (this.closing) throw new Error('node is shutting down');
     const token = tokenFromHandshake(socket);
     let principal: Principal;
     try {
@@ -79,9 +103,14 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
     // Staff looking through a client's eyes must not make that client appear online.
     if (principal.kind === 'client' && principal.impersonator) return;
     await this.presence.add(principal.kind, principal.firmId, subjectOf(principal), socket.id);
+    if (!socket.connected) {
+      // It went away while we were setting it up, and its disconnect handler saw no principal yet.
+      await this.presence.remove(principal.kind, principal.firmId, subjectOf(principal), socket.id);
+      return;
+    }
 
     if (principal.kind === 'staff') {
-      if (await this.firmState.transition(principal.firmId, true)) this.realtime.emitPresence(principal.firmId, true);
+      await this.refreshFirm(principal.firmId);
     } else if (principal.permissions.onlineStatus) {
       const online = (await this.presence.online('staff', principal.firmId)).size > 0;
       socket.emit('presence:firm', { online });
@@ -90,14 +119,19 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
 
   async disconnect(socket: AppSocket): Promise<void> {
     const p = socket.data.principal;
-    if (!p || (p.kind === 'client' && p.impersonator)) return;
-    await this.presence.remove(p.kind, p.firmId, subjectOf(p), socket.id);
-    if (p.kind === 'staff') await this.refreshFirm(p.firmId);
+    if (this.closing || !p || (p.kind === 'client' && p.impersonator)) return;
+    try {
+      await this.presence.remove(p.kind, p.firmId, subjectOf(p), socket.id);
+      if (p.kind === 'staff') await this.refreshFirm(p.firmId);
+    } catch (err) {
+      // During shutdown Redis may already be gone; the entry then ages out by itself.
+      this.logger.warn(`presence update on disconnect failed: ${String(err)}`);
+    }
   }
 
   private async refreshFirm(firmId: string): Promise<void> {
-    const online = (await this.presence.online('staff', firmId)).size > 0;
-    if (await this.firmState.transition(firmId, online)) this.realtime.emitPresence(firmId, online);
+    const changed = await this.presence.refreshFirm(firmId);
+    if (changed !== null) this.realtime.emitPresence(firmId, changed);
   }
 
   /** Keeps this node's sockets alive in Redis; a node that dies stops, and its entries expire. */
@@ -107,7 +141,7 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
         this.realtime.localSockets().map((s) => {
           const p = s.data.principal;
           if (!p || (p.kind === 'client' && p.impersonator)) return undefined;
-          return this.presence.add(p.kind, p.firmId, subjectOf(p), s.id);
+          return this.presence.refresh(p.kind, p.firmId, subjectOf(p), s.id, () => s.connected);
         }),
       );
     } catch (err) {
@@ -118,7 +152,7 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
   /** Notices firms whose last staff socket died with its node (no clean disconnect). */
   private async sweep(): Promise<void> {
     try {
-      for (const firmId of await this.firmState.onlineFirms()) await this.refreshFirm(firmId);
+      for (const firmId of await this.presence.onlineFirms()) await this.refreshFirm(firmId);
     } catch (err) {
       this.logger.warn(`presence sweep failed: ${String(err)}`);
     }
