@@ -25,7 +25,11 @@ class SeedModule {
 const DEMO = {
   firm: { name: 'Contabilidade Demo Ltda', slug: 'demo' },
   admin: { name: 'Ana Administradora', email: 'admin@demo.connecthub.local', password: 'demo-admin-2026' },
-  accountant: { name: 'Carlos Contador', email: 'carlos@demo.connecthub.local', password: 'demo-carlos-2026' },
+  accountant: {
+    name: 'Carlos Contador',
+    email: 'carlos@demo.connecthub.local',
+    password: 'demo-carlos-2026',
+  },
 };
 
 /** Bases of 12 characters; the check digits are computed. Two use the 2026 alphanumeric format. */
@@ -41,7 +45,9 @@ const CLIENTS: { base: string; name: string; integrate: boolean }[] = [
 ];
 
 const config = loadConfig();
-const app = await NestFactory.createApplicationContext(SeedModule.forRoot(config), { logger: ['error', 'warn'] });
+const app = await NestFactory.createApplicationContext(SeedModule.forRoot(config), {
+  logger: ['error', 'warn'],
+});
 const log = new Logger('Seed');
 try {
   const firms = app.get(FirmRepository);
@@ -69,7 +75,8 @@ try {
   const lines: string[] = [];
   for (const c of CLIENTS) {
     const cnpj = completeCnpj(c.base);
-    const existing = (await clients.list(caller, { search: cnpj, filter: 'all', page: 1, pageSize: 1 })).items[0];
+    const existing = (await clients.list(caller, { search: cnpj, filter: 'all', page: 1, pageSize: 1 }))
+      .items[0];
     const item = existing ?? (await clients.create(caller, { cnpj, name: c.name }, 'seed'));
     if (c.integrate && !item.portal.enabled) await clients.setPortal(caller, item.id, { enabled: true });
     if (c.integrate) {

@@ -1,11 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  type ArgumentsHost,
-  Catch,
-  type ExceptionFilter,
-  HttpException,
-  Logger,
-} from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { ErrorCode, type ErrorBody } from '../contract/index.js';
 import { AppError } from './errors.js';

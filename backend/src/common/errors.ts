@@ -13,11 +13,8 @@ export class AppError extends Error {
   }
 }
 
-export const notFound = (what = 'Resource') =>
-  new AppError(404, ErrorCode.NotFound, `${what} not found`);
-export const unauthenticated = () =>
-  new AppError(401, ErrorCode.Unauthenticated, 'Authentication required');
-export const forbidden = (message = 'Not allowed') =>
-  new AppError(403, ErrorCode.Forbidden, message);
+export const notFound = (what = 'Resource') => new AppError(404, ErrorCode.NotFound, `${what} not found`);
+export const unauthenticated = () => new AppError(401, ErrorCode.Unauthenticated, 'Authentication required');
+export const forbidden = (message = 'Not allowed') => new AppError(403, ErrorCode.Forbidden, message);
 export const validationFailed = (message: string, details?: unknown) =>
   new AppError(400, ErrorCode.ValidationFailed, message, details);

@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { generatePortalPassword, hashPassword, SecretBox, sessionIdOf, newSessionToken, verifyPassword } from './secrets.js';
+import {
+  generatePortalPassword,
+  hashPassword,
+  SecretBox,
+  sessionIdOf,
+  newSessionToken,
+  verifyPassword,
+} from './secrets.js';
 
 describe('secrets', () => {
   it('generates readable passwords without ambiguous characters, all different', () => {

@@ -1,13 +1,16 @@
 import { z } from 'zod';
 
 const url = (protocols: string[]) =>
-  z.string().refine((v) => {
-    try {
-      return protocols.includes(new URL(v).protocol);
-    } catch {
-      return false;
-    }
-  }, `must be a URL (${protocols.join(' or ')})`);
+  z.string().refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    `must be a URL (${protocols.join(' or ')})`,
+  );
 
 /** Every setting the processes read, validated once at boot. */
 export const configSchema = z.object({
@@ -24,7 +27,10 @@ export const configSchema = z.object({
     ),
   PUBLIC_URL: url(['http:', 'https:']).default('http://localhost:5173'),
   /** Namespaces every Redis key and channel, so deployments (or test runs) can share a Redis. */
-  REDIS_KEY_PREFIX: z.string().regex(/^[\w:.-]{1,40}$/).default('ch:'),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[\w:.-]{1,40}$/)
+    .default('ch:'),
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
   LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(100),
   PORTAL_MAX_FAILED_LOGINS: z.coerce.number().int().min(1).default(5),

@@ -57,7 +57,10 @@ export const updatePortalResponseSchema = clientItemSchema.extend({
 export type UpdatePortalResponse = z.infer<typeof updatePortalResponseSchema>;
 
 export const bulkPortalRequestSchema = z.object({
-  clientIds: z.array(z.string().regex(/^[0-9a-f]{24}$/)).min(1).max(1000),
+  clientIds: z
+    .array(z.string().regex(/^[0-9a-f]{24}$/))
+    .min(1)
+    .max(1000),
   enabled: z.boolean(),
   permissions: permissionsPatchSchema.optional(),
 });

@@ -50,10 +50,7 @@ export const PERMISSION_KEYS = [
 export type PermissionKey = (typeof PERMISSION_KEYS)[number];
 
 export const permissionsSchema = z.object(
-  Object.fromEntries(PERMISSION_KEYS.map((k) => [k, z.boolean()])) as Record<
-    PermissionKey,
-    z.ZodBoolean
-  >,
+  Object.fromEntries(PERMISSION_KEYS.map((k) => [k, z.boolean()])) as Record<PermissionKey, z.ZodBoolean>,
 );
 export type Permissions = z.infer<typeof permissionsSchema>;
 

@@ -42,11 +42,19 @@ describe('firms, staff login, sessions', () => {
   });
 
   it('answers bad input with the contract error shape', async () => {
-    const res = await t.http().post('/api/firms').send({ firm: { name: 'X', slug: 'Not A Slug!' } }).expect(400);
+    const res = await t
+      .http()
+      .post('/api/firms')
+      .send({ firm: { name: 'X', slug: 'Not A Slug!' } })
+      .expect(400);
     expect(res.body).toEqual({
       error: { code: 'VALIDATION_FAILED', message: expect.any(String), details: expect.any(Array) },
     });
-    const malformed = await t.http().post('/api/auth/staff/login').set('content-type', 'application/json').send('{"email":');
+    const malformed = await t
+      .http()
+      .post('/api/auth/staff/login')
+      .set('content-type', 'application/json')
+      .send('{"email":');
     expect(malformed.status).toBe(400);
     expect(malformed.body.error.code).toEqual(expect.any(String));
     const unknown = await t.http().get('/api/nope').expect(404);
@@ -58,9 +66,17 @@ describe('firms, staff login, sessions', () => {
     const me = await t.http().get('/api/staff/me').set(firm.auth).expect(200);
     const email: string = me.body.user.email;
 
-    const wrong = await t.http().post('/api/auth/staff/login').send({ email, password: 'nope-nope' }).expect(401);
+    const wrong = await t
+      .http()
+      .post('/api/auth/staff/login')
+      .send({ email, password: 'nope-nope' })
+      .expect(401);
     expect(wrong.body.error.code).toBe('INVALID_CREDENTIALS');
-    const unknown = await t.http().post('/api/auth/staff/login').send({ email: 'x@y.z', password: 'nope-nope' }).expect(401);
+    const unknown = await t
+      .http()
+      .post('/api/auth/staff/login')
+      .send({ email: 'x@y.z', password: 'nope-nope' })
+      .expect(401);
     expect(unknown.body).toEqual(wrong.body);
 
     const login = await t
@@ -68,7 +84,12 @@ describe('firms, staff login, sessions', () => {
       .post('/api/auth/staff/login')
       .send({ email: email.toUpperCase(), password: 'correct-horse' })
       .expect(200);
-    expect(login.body.user).toEqual({ id: me.body.user.id, name: 'Ana Admin', role: 'admin', firmId: firm.firm.id });
+    expect(login.body.user).toEqual({
+      id: me.body.user.id,
+      name: 'Ana Admin',
+      role: 'admin',
+      firmId: firm.firm.id,
+    });
     const cookie = login.headers['set-cookie'][0].split(';')[0];
     await t.http().get('/api/staff/me').set('Cookie', cookie).expect(200);
 

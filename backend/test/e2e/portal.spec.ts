@@ -17,7 +17,12 @@ describe('client portal: login, limits, permissions, impersonation', () => {
 
   it('logs a client in with the CNPJ with or without punctuation, and /api/me describes the session', async () => {
     const c = await makeClient(t, staff, { cnpj: makeCnpj(true) });
-    const enable = await t.http().put(`/api/clients/${c.id}/portal`).set(staff.auth).send({ enabled: true }).expect(200);
+    const enable = await t
+      .http()
+      .put(`/api/clients/${c.id}/portal`)
+      .set(staff.auth)
+      .send({ enabled: true })
+      .expect(200);
     const password = enable.body.password;
     for (const cnpj of [c.cnpj, formatCnpj(c.cnpj), formatCnpj(c.cnpj).toLowerCase()]) {
       const res = await login(cnpj, password).expect(200);
@@ -45,7 +50,11 @@ describe('client portal: login, limits, permissions, impersonation', () => {
     const garbage = await login('not a cnpj', 'wrong-password').expect(401);
     expect(wrong.body).toEqual({ error: { code: 'INVALID_CREDENTIALS', message: expect.any(String) } });
     for (const r of [unknown, noAccess, garbage]) expect(r.body).toEqual(wrong.body);
-    await t.http().post('/api/portal/no-such-firm/login').send({ cnpj: enabled.client.cnpj, password: 'x' }).expect(404);
+    await t
+      .http()
+      .post('/api/portal/no-such-firm/login')
+      .send({ cnpj: enabled.client.cnpj, password: 'x' })
+      .expect(404);
   });
 
   it('locks a CNPJ for 15 minutes after five wrong passwords, known or not', async () => {
@@ -68,7 +77,11 @@ describe('client portal: login, limits, permissions, impersonation', () => {
     expect(audit.body.items[0]).toMatchObject({ action: 'client.login.locked', actor: { kind: 'system' } });
 
     // A staff password reset is a fresh start for the client.
-    const reset = await t.http().post(`/api/clients/${c.client.id}/portal/password/reset`).set(staff.auth).expect(200);
+    const reset = await t
+      .http()
+      .post(`/api/clients/${c.client.id}/portal/password/reset`)
+      .set(staff.auth)
+      .expect(200);
     await login(c.client.cnpj, reset.body.password).expect(200);
   });
 
@@ -86,7 +99,11 @@ describe('client portal: login, limits, permissions, impersonation', () => {
     const denied = await t.http().get('/api/me/documents').set(c.auth).expect(403);
     expect(denied.body.error.code).toBe('PERMISSION_DENIED');
     await t.http().get('/api/me/service-orders').set(c.auth).expect(403);
-    const chat = await t.http().get(`/api/conversations/${me.body.conversationId}/messages`).set(c.auth).expect(403);
+    const chat = await t
+      .http()
+      .get(`/api/conversations/${me.body.conversationId}/messages`)
+      .set(c.auth)
+      .expect(403);
     expect(chat.body.error.code).toBe('PERMISSION_DENIED');
 
     await t
@@ -96,7 +113,9 @@ describe('client portal: login, limits, permissions, impersonation', () => {
       .send({ enabled: true, permissions: { documents: true, serviceForms: true, chat: true } })
       .expect(200);
     expect((await t.http().get('/api/me/documents').set(c.auth).expect(200)).body).toEqual({ items: [] });
-    expect((await t.http().get('/api/me/service-orders').set(c.auth).expect(200)).body).toEqual({ items: [] });
+    expect((await t.http().get('/api/me/service-orders').set(c.auth).expect(200)).body).toEqual({
+      items: [],
+    });
     await t.http().get(`/api/conversations/${me.body.conversationId}/messages`).set(c.auth).expect(200);
   });
 
@@ -106,14 +125,22 @@ describe('client portal: login, limits, permissions, impersonation', () => {
     await t.http().get('/api/clients').set(a.auth).expect(403);
     await t.http().get('/api/staff').set(a.auth).expect(403);
     await t.http().get('/api/me').set(staff.auth).expect(403);
-    const other = await t.http().get(`/api/conversations/${b.client.conversationId}/messages`).set(a.auth).expect(404);
+    const other = await t
+      .http()
+      .get(`/api/conversations/${b.client.conversationId}/messages`)
+      .set(a.auth)
+      .expect(404);
     expect(other.body.error.code).toBe('NOT_FOUND');
   });
 
   it('blocks at once: the live session gets ACCESS_BLOCKED, login too; unblock lets the client back in', async () => {
     const c = await makePortalClient(t, staff);
     await t.http().get('/api/me').set(c.auth).expect(200);
-    const blocked = await t.http().post(`/api/clients/${c.client.id}/portal/block`).set(staff.auth).expect(200);
+    const blocked = await t
+      .http()
+      .post(`/api/clients/${c.client.id}/portal/block`)
+      .set(staff.auth)
+      .expect(200);
     expect(blocked.body.portal.blocked).toBe(true);
     const next = await t.http().get('/api/me').set(c.auth).expect(403);
     expect(next.body.error.code).toBe('ACCESS_BLOCKED');
@@ -128,23 +155,44 @@ describe('client portal: login, limits, permissions, impersonation', () => {
     const fresh = await login(c.client.cnpj, c.password).expect(200);
     await t.http().get('/api/me').set('Authorization', `Bearer ${fresh.body.token}`).expect(200);
     const audit = await t.http().get(`/api/clients/${c.client.id}/audit`).set(staff.auth).expect(200);
-    expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['client.blocked', 'client.unblocked']));
+    expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(
+      expect.arrayContaining(['client.blocked', 'client.unblocked']),
+    );
   });
 
   it('disabling access ends sessions too', async () => {
     const c = await makePortalClient(t, staff);
-    await t.http().put(`/api/clients/${c.client.id}/portal`).set(staff.auth).send({ enabled: false }).expect(200);
+    await t
+      .http()
+      .put(`/api/clients/${c.client.id}/portal`)
+      .set(staff.auth)
+      .send({ enabled: false })
+      .expect(200);
     await t.http().get('/api/me').set(c.auth).expect(401);
     await login(c.client.cnpj, c.password).expect(401);
   });
 
   it('lets a client change its own password, and logout ends the session', async () => {
     const c = await makePortalClient(t, staff);
-    const bad = await t.http().post('/api/me/password').set(c.auth).send({ currentPassword: 'nope', newPassword: 'a-new-password-1' }).expect(400);
+    const bad = await t
+      .http()
+      .post('/api/me/password')
+      .set(c.auth)
+      .send({ currentPassword: 'nope', newPassword: 'a-new-password-1' })
+      .expect(400);
     expect(bad.body.error.code).toBe('INVALID_CREDENTIALS');
-    await t.http().post('/api/me/password').set(c.auth).send({ currentPassword: c.password, newPassword: 'a-new-password-1' }).expect(204);
+    await t
+      .http()
+      .post('/api/me/password')
+      .set(c.auth)
+      .send({ currentPassword: c.password, newPassword: 'a-new-password-1' })
+      .expect(204);
     await login(c.client.cnpj, 'a-new-password-1').expect(200);
-    const shown = await t.http().get(`/api/clients/${c.client.id}/portal/password`).set(staff.auth).expect(200);
+    const shown = await t
+      .http()
+      .get(`/api/clients/${c.client.id}/portal/password`)
+      .set(staff.auth)
+      .expect(200);
     expect(shown.body.password).toBe('a-new-password-1');
     await t.http().post('/api/auth/logout').set(c.auth).expect(204);
     await t.http().get('/api/me').set(c.auth).expect(401);
@@ -158,7 +206,12 @@ describe('client portal: login, limits, permissions, impersonation', () => {
     expect(me.body.client.id).toBe(c.client.id);
     expect(me.body.impersonation).toEqual({ staffName: 'Ana Admin' });
     await t.http().get('/api/me/documents').set(auth).expect(200);
-    const write = await t.http().post('/api/me/password').set(auth).send({ currentPassword: c.password, newPassword: 'hijacked-pass-1' }).expect(403);
+    const write = await t
+      .http()
+      .post('/api/me/password')
+      .set(auth)
+      .send({ currentPassword: c.password, newPassword: 'hijacked-pass-1' })
+      .expect(403);
     expect(write.body.error.code).toBe('READ_ONLY_SESSION');
     await login(c.client.cnpj, c.password).expect(200);
     // Staff may look at a blocked client as it would see itself.
@@ -166,7 +219,9 @@ describe('client portal: login, limits, permissions, impersonation', () => {
     const imp2 = await t.http().post(`/api/clients/${c.client.id}/impersonate`).set(staff.auth).expect(200);
     await t.http().get('/api/me').set('Authorization', `Bearer ${imp2.body.token}`).expect(200);
     const audit = await t.http().get(`/api/clients/${c.client.id}/audit`).set(staff.auth).expect(200);
-    expect(audit.body.items.filter((e: { action: string }) => e.action === 'client.impersonated')).toHaveLength(2);
+    expect(
+      audit.body.items.filter((e: { action: string }) => e.action === 'client.impersonated'),
+    ).toHaveLength(2);
   });
 });
 
@@ -181,7 +236,10 @@ describe('per-IP login rate limit', () => {
     const staff = await makeFirm(t);
     const statuses = [];
     for (let i = 0; i < 4; i++) {
-      const res = await t.http().post(`/api/portal/${staff.firm.slug}/login`).send({ cnpj: makeCnpj(), password: 'x' });
+      const res = await t
+        .http()
+        .post(`/api/portal/${staff.firm.slug}/login`)
+        .send({ cnpj: makeCnpj(), password: 'x' });
       statuses.push(res.status);
       if (res.status === 429) {
         expect(res.body.error.code).toBe('TOO_MANY_ATTEMPTS');

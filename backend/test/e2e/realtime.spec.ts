@@ -61,7 +61,13 @@ describe('sockets: authentication, revocation, presence', () => {
 
   it('logout ends only that session’s sockets', async () => {
     const staff = await makeFirm(t);
-    const second = await t.http().post('/api/auth/staff/login').send({ email: (await t.http().get('/api/staff/me').set(staff.auth)).body.user.email, password: 'correct-horse' });
+    const second = await t
+      .http()
+      .post('/api/auth/staff/login')
+      .send({
+        email: (await t.http().get('/api/staff/me').set(staff.auth)).body.user.email,
+        password: 'correct-horse',
+      });
     const mine = open(staff.token);
     const otherDevice = open(second.body.token);
     await Promise.all([mine, otherDevice].map((s) => waitForEvent(s, 'connect')));

@@ -39,22 +39,45 @@ describe('Equipe: staff management', () => {
       online: false,
     });
 
-    const edited = await t.http().patch(`/api/staff/${acc.user.id}`).set(admin.auth).send({ name: 'Carla' }).expect(200);
+    const edited = await t
+      .http()
+      .patch(`/api/staff/${acc.user.id}`)
+      .set(admin.auth)
+      .send({ name: 'Carla' })
+      .expect(200);
     expect(edited.body.name).toBe('Carla');
 
-    await t.http().post(`/api/staff/${acc.user.id}/password`).set(admin.auth).send({ password: 'brand-new-pass' }).expect(204);
+    await t
+      .http()
+      .post(`/api/staff/${acc.user.id}/password`)
+      .set(admin.auth)
+      .send({ password: 'brand-new-pass' })
+      .expect(204);
     // The reset ends the member's other sessions.
     await t.http().get('/api/staff').set(acc.auth).expect(401);
-    const relog = await t.http().post('/api/auth/staff/login').send({ email: acc.email, password: 'brand-new-pass' }).expect(200);
+    const relog = await t
+      .http()
+      .post('/api/auth/staff/login')
+      .send({ email: acc.email, password: 'brand-new-pass' })
+      .expect(200);
 
     await t.http().delete(`/api/staff/${acc.user.id}`).set(admin.auth).expect(204);
     await t.http().get('/api/staff').set('Authorization', `Bearer ${relog.body.token}`).expect(401);
-    await t.http().post('/api/auth/staff/login').send({ email: acc.email, password: 'brand-new-pass' }).expect(401);
+    await t
+      .http()
+      .post('/api/auth/staff/login')
+      .send({ email: acc.email, password: 'brand-new-pass' })
+      .expect(401);
   });
 
   it('keeps at least one admin and refuses self-removal', async () => {
     const admin = await makeFirm(t);
-    const demote = await t.http().patch(`/api/staff/${admin.user.id}`).set(admin.auth).send({ role: 'accountant' }).expect(409);
+    const demote = await t
+      .http()
+      .patch(`/api/staff/${admin.user.id}`)
+      .set(admin.auth)
+      .send({ role: 'accountant' })
+      .expect(409);
     expect(demote.body.error.code).toBe('CONFLICT');
     await t.http().delete(`/api/staff/${admin.user.id}`).set(admin.auth).expect(409);
   });

@@ -1,3 +1,4 @@
+import type { Test } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { makeFirm, makePortalClient, makeStaff } from '../helpers/factories.js';
@@ -35,7 +36,8 @@ describe('tenant isolation', () => {
     ];
     const admin = b.auth;
     for (const [method, path, body] of attempts) {
-      const req = (t.http() as unknown as Record<string, (p: string) => import('supertest').Test>)[method](path).set(admin);
+      const agent = t.http() as unknown as Record<string, (p: string) => Test>;
+      const req = agent[method](path).set(admin);
       const res = await (body ? req.send(body) : req);
       expect({ path, method, status: res.status, code: res.body.error?.code }).toEqual({
         path,
@@ -44,7 +46,12 @@ describe('tenant isolation', () => {
         code: 'NOT_FOUND',
       });
     }
-    const bulk = await t.http().post('/api/clients/portal/bulk').set(admin).send({ clientIds: [id], enabled: false }).expect(200);
+    const bulk = await t
+      .http()
+      .post('/api/clients/portal/bulk')
+      .set(admin)
+      .send({ clientIds: [id], enabled: false })
+      .expect(200);
     expect(bulk.body.updated).toBe(0);
 
     // Firm B's lists don't show firm A's data.
@@ -57,19 +64,31 @@ describe('tenant isolation', () => {
     const row = await t.http().get(`/api/clients/${id}`).set(a.auth).expect(200);
     expect(row.body).toMatchObject({ name: client.client.name, portal: { enabled: true, blocked: false } });
     await t.http().get('/api/me').set(client.auth).expect(200);
-    await t.http().post('/api/auth/staff/login').send({ email: member.email, password: member.password }).expect(200);
+    await t
+      .http()
+      .post('/api/auth/staff/login')
+      .send({ email: member.email, password: member.password })
+      .expect(200);
   });
 
   it('a client of firm A cannot log in through firm B’s portal', async () => {
     const a = await makeFirm(t);
     const b = await makeFirm(t);
     const c = await makePortalClient(t, a);
-    await t.http().post(`/api/portal/${b.firm.slug}/login`).send({ cnpj: c.client.cnpj, password: c.password }).expect(401);
+    await t
+      .http()
+      .post(`/api/portal/${b.firm.slug}/login`)
+      .send({ cnpj: c.client.cnpj, password: c.password })
+      .expect(401);
   });
 
   it('malformed ids are 404 too, never a server error', async () => {
     const a = await makeFirm(t);
-    for (const path of ['/api/clients/123', '/api/clients/zzzzzzzzzzzzzzzzzzzzzzzz/audit', '/api/conversations/{}/messages']) {
+    for (const path of [
+      '/api/clients/123',
+      '/api/clients/zzzzzzzzzzzzzzzzzzzzzzzz/audit',
+      '/api/conversations/{}/messages',
+    ]) {
       const res = await t.http().get(path).set(a.auth);
       expect(res.status).toBe(404);
     }

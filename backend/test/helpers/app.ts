@@ -43,7 +43,13 @@ export async function dropDatabase(url: string): Promise<void> {
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export function connectSocket(url: string, token: string): TestSocket {
-  return io(url, { path: '/socket.io', auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false });
+  return io(url, {
+    path: '/socket.io',
+    auth: { token },
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+  });
 }
 
 /** Resolves with the next payload of `event`, or rejects after `timeoutMs`. */

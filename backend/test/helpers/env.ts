@@ -6,7 +6,9 @@ export function serviceUrls(): { mongo: string; redis: string } {
   const mongo = process.env.MONGO_URL;
   const redis = process.env.REDIS_URL;
   if (!mongo || !redis) {
-    throw new Error('MONGO_URL and REDIS_URL must be set: run `npm run services:up` and source .data/services.env');
+    throw new Error(
+      'MONGO_URL and REDIS_URL must be set: run `npm run services:up` and source .data/services.env',
+    );
   }
   return { mongo, redis };
 }

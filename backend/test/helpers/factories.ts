@@ -24,7 +24,10 @@ export async function makeFirm(t: TestApp, name = 'Escritório Teste'): Promise<
   const res = await t
     .http()
     .post('/api/firms')
-    .send({ firm: { name, slug }, admin: { name: 'Ana Admin', email: `admin-${slug}@example.com`, password: 'correct-horse' } })
+    .send({
+      firm: { name, slug },
+      admin: { name: 'Ana Admin', email: `admin-${slug}@example.com`, password: 'correct-horse' },
+    })
     .expect(201);
   return { ...res.body, auth: { Authorization: `Bearer ${res.body.token}` } };
 }
@@ -36,9 +39,20 @@ export async function makeStaff(
 ): Promise<StaffSession & { email: string; password: string }> {
   const email = `staff-${unique()}@example.com`;
   const password = 'staff-password-1';
-  await t.http().post('/api/staff').set(admin.auth).send({ name: 'Carlos Contador', email, password, role }).expect(201);
+  await t
+    .http()
+    .post('/api/staff')
+    .set(admin.auth)
+    .send({ name: 'Carlos Contador', email, password, role })
+    .expect(201);
   const res = await t.http().post('/api/auth/staff/login').send({ email, password }).expect(200);
-  return { ...res.body, firm: admin.firm, email, password, auth: { Authorization: `Bearer ${res.body.token}` } };
+  return {
+    ...res.body,
+    firm: admin.firm,
+    email,
+    password,
+    auth: { Authorization: `Bearer ${res.body.token}` },
+  };
 }
 
 export async function makeClient(
@@ -81,5 +95,10 @@ export async function makePortalClient(
     .post(`/api/portal/${staff.firm.slug}/login`)
     .send({ cnpj: client.cnpj, password })
     .expect(200);
-  return { client: res.body, password, token: login.body.token, auth: { Authorization: `Bearer ${login.body.token}` } };
+  return {
+    client: res.body,
+    password,
+    token: login.body.token,
+    auth: { Authorization: `Bearer ${login.body.token}` },
+  };
 }

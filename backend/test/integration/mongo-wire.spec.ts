@@ -30,7 +30,9 @@ describe('MongoDB-wire server capabilities', () => {
     const firmB = new Types.ObjectId();
     const base = { name: 'X', searchKey: 'x', permissions: {} };
     await Client.create({ ...base, firmId: firmA, cnpj: '11222333000181' });
-    await expect(Client.create({ ...base, firmId: firmA, cnpj: '11222333000181' })).rejects.toMatchObject({ code: 11000 });
+    await expect(Client.create({ ...base, firmId: firmA, cnpj: '11222333000181' })).rejects.toMatchObject({
+      code: 11000,
+    });
     // Same CNPJ in another firm is another tenant's client.
     await Client.create({ ...base, firmId: firmB, cnpj: '11222333000181' });
     expect(await Client.countDocuments({ cnpj: '11222333000181' })).toBe(2);
@@ -38,10 +40,20 @@ describe('MongoDB-wire server capabilities', () => {
     const Message = conn.model('Message', messageSchema);
     await Message.init();
     const conversationId = new Types.ObjectId();
-    const msg = { firmId: firmA, conversationId, sender: { kind: 'client', id: 'c', name: 'C' }, senderId: 'c', text: 't' };
+    const msg = {
+      firmId: firmA,
+      conversationId,
+      sender: { kind: 'client' as const, id: 'c', name: 'C' },
+      senderId: 'c',
+      text: 't',
+    };
     await Message.create({ ...msg, seq: 1, clientMessageId: 'm1' });
-    await expect(Message.create({ ...msg, seq: 1, clientMessageId: 'm2' })).rejects.toMatchObject({ code: 11000 });
-    await expect(Message.create({ ...msg, seq: 2, clientMessageId: 'm1' })).rejects.toMatchObject({ code: 11000 });
+    await expect(Message.create({ ...msg, seq: 1, clientMessageId: 'm2' })).rejects.toMatchObject({
+      code: 11000,
+    });
+    await expect(Message.create({ ...msg, seq: 2, clientMessageId: 'm1' })).rejects.toMatchObject({
+      code: 11000,
+    });
   });
 
   it('reports a unique violation by an update in a way isDuplicateKey recognizes', async () => {
@@ -141,7 +153,10 @@ describe('MongoDB-wire server capabilities', () => {
       { $limit: 1 },
     ]);
     expect(counts).toEqual([{ _id: 'a', count: 2 }]);
-    const [{ bigOnes }] = await Items.aggregate([{ $match: { firmId, n: { $gte: 2 } } }, { $count: 'bigOnes' }]);
+    const [{ bigOnes }] = await Items.aggregate([
+      { $match: { firmId, n: { $gte: 2 } } },
+      { $count: 'bigOnes' },
+    ]);
     expect(bigOnes).toBe(2);
   });
 });

@@ -23,8 +23,7 @@ import { SessionRepository, type StoredSession } from './session.repository.js';
 
 const IMPERSONATION_TTL_SECONDS = 60 * 60;
 
-const invalidCredentials = () =>
-  new AppError(401, ErrorCode.InvalidCredentials, 'CNPJ ou senha inválidos');
+const invalidCredentials = () => new AppError(401, ErrorCode.InvalidCredentials, 'CNPJ ou senha inválidos');
 const accessBlocked = () =>
   new AppError(403, ErrorCode.AccessBlocked, 'O acesso deste cliente ao portal está bloqueado');
 const tooManyAttempts = (retryAfterSeconds: number) =>
@@ -66,7 +65,12 @@ export class AuthService {
     const { token, sessionId } = newSessionToken();
     await this.sessions.create(
       sessionId,
-      { kind: 'staff', firmId: String(doc.firmId), staffId: String(doc._id), createdAt: new Date().toISOString() },
+      {
+        kind: 'staff',
+        firmId: String(doc.firmId),
+        staffId: String(doc._id),
+        createdAt: new Date().toISOString(),
+      },
       this.ttlSeconds,
     );
     return token;
@@ -83,7 +87,12 @@ export class AuthService {
     return { token: await this.startStaffSession(doc), user: toStaffUser(doc) };
   }
 
-  async portalLogin(slug: string, cnpjInput: string, password: string, ip: string): Promise<PortalLoginResponse> {
+  async portalLogin(
+    slug: string,
+    cnpjInput: string,
+    password: string,
+    ip: string,
+  ): Promise<PortalLoginResponse> {
     const wait = await this.limits.hitIp('portal-login', ip, this.config.LOGIN_RATE_PER_MINUTE);
     if (wait) throw tooManyAttempts(wait);
     const firm = await this.firms.findBySlug(slug);
@@ -114,7 +123,12 @@ export class AuthService {
     );
     return {
       token,
-      client: { id: String(usable._id), cnpj: usable.cnpj, name: usable.name, permissions: usable.permissions },
+      client: {
+        id: String(usable._id),
+        cnpj: usable.cnpj,
+        name: usable.name,
+        permissions: usable.permissions,
+      },
     };
   }
 

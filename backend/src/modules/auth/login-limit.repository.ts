@@ -10,11 +10,10 @@ export class LoginLimitRepository {
   async hitIp(scope: string, ip: string, perMinute: number): Promise<number> {
     const minute = Math.floor(Date.now() / 60_000);
     const key = `ratelimit:${scope}:${ip}:${minute}`;
-    const [[, count]] = (await this.client.redis
-      .multi()
-      .incr(key)
-      .expire(key, 60)
-      .exec()) as [[unknown, number], unknown];
+    const [[, count]] = (await this.client.redis.multi().incr(key).expire(key, 60).exec()) as [
+      [unknown, number],
+      unknown,
+    ];
     return count > perMinute ? 60 - Math.floor((Date.now() % 60_000) / 1000) : 0;
   }
 

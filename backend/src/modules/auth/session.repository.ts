@@ -44,11 +44,10 @@ export class SessionRepository {
   /** Reads a session and slides its expiry. */
   async get(sessionId: string, ttlSeconds: number): Promise<StoredSession | RevokedSession | null> {
     const key = sessionKey(sessionId);
-    const [[, raw]] = (await this.client.redis
-      .multi()
-      .get(key)
-      .expire(key, ttlSeconds)
-      .exec()) as [[unknown, string | null], unknown];
+    const [[, raw]] = (await this.client.redis.multi().get(key).expire(key, ttlSeconds).exec()) as [
+      [unknown, string | null],
+      unknown,
+    ];
     return raw ? (JSON.parse(raw) as StoredSession | RevokedSession) : null;
   }
 

@@ -38,7 +38,10 @@ export class ConversationRepository {
   }
 
   findByClientIds(firmId: string, clientIds: string[]): Promise<ConversationDoc[]> {
-    return this.conversations.find({ firmId, clientId: { $in: clientIds } }).lean<ConversationDoc[]>().exec();
+    return this.conversations
+      .find({ firmId, clientId: { $in: clientIds } })
+      .lean<ConversationDoc[]>()
+      .exec();
   }
 
   /** Client ids whose conversation has messages waiting on either side. */

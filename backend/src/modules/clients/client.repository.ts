@@ -17,9 +17,7 @@ export interface ClientListQuery {
 }
 
 function permissionsSet(patch: PermissionsPatch | undefined): Record<string, boolean> {
-  return Object.fromEntries(
-    Object.entries(patch ?? {}).map(([k, v]) => [`permissions.${k}`, v as boolean]),
-  );
+  return Object.fromEntries(Object.entries(patch ?? {}).map(([k, v]) => [`permissions.${k}`, v as boolean]));
 }
 
 @Injectable()
@@ -61,7 +59,13 @@ export class ClientRepository {
     if (q.filter === 'blocked') filter['portal.blocked'] = true;
     if (q.onlyIds) filter._id = { $in: q.onlyIds };
     const [items, total] = await Promise.all([
-      this.clients.find(filter).sort({ name: 1, _id: 1 }).skip(q.skip).limit(q.limit).lean<ClientDoc[]>().exec(),
+      this.clients
+        .find(filter)
+        .sort({ name: 1, _id: 1 })
+        .skip(q.skip)
+        .limit(q.limit)
+        .lean<ClientDoc[]>()
+        .exec(),
       this.clients.countDocuments(filter).exec(),
     ]);
     return { items, total };
@@ -145,7 +149,10 @@ export class ClientRepository {
   }
 
   findManyByIds(firmId: string, clientIds: string[]): Promise<ClientDoc[]> {
-    return this.clients.find({ firmId, _id: { $in: clientIds } }).lean<ClientDoc[]>().exec();
+    return this.clients
+      .find({ firmId, _id: { $in: clientIds } })
+      .lean<ClientDoc[]>()
+      .exec();
   }
 
   /** Login failure bookkeeping, mirrored from Redis so staff see the lock. */

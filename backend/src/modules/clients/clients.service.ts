@@ -36,7 +36,8 @@ import { parseClientCsv } from './csv.js';
 const MAX_IMPORT_ROWS = 5000;
 
 export function toClientItem(doc: ClientDoc, conv?: ConversationDoc): ClientItem {
-  const locked = doc.portal.lockedUntil && doc.portal.lockedUntil > new Date() ? doc.portal.lockedUntil : null;
+  const locked =
+    doc.portal.lockedUntil && doc.portal.lockedUntil > new Date() ? doc.portal.lockedUntil : null;
   return {
     id: String(doc._id),
     cnpj: doc.cnpj,
@@ -94,7 +95,8 @@ export class ClientsService {
   }
 
   async list(caller: StaffPrincipal, q: ListClientsQuery): Promise<ListClientsResponse> {
-    const onlyIds = q.filter === 'pending' ? await this.conversations.clientIdsWithPending(caller.firmId) : undefined;
+    const onlyIds =
+      q.filter === 'pending' ? await this.conversations.clientIdsWithPending(caller.firmId) : undefined;
     const { items, total } = await this.clients.list(caller.firmId, {
       search: q.search,
       filter: q.filter === 'pending' ? 'all' : q.filter,
@@ -124,11 +126,17 @@ export class ClientsService {
     if (!cnpj) throw invalidCnpj();
     const doc = await this.clients.create(caller.firmId, { cnpj, name: input.name });
     if (!doc) throw duplicateCnpj();
-    await this.audit.record(caller.firmId, actorOf(caller), 'client.created', { kind: 'client', id: String(doc._id) }, {
-      cnpj,
-      name: doc.name,
-      via,
-    });
+    await this.audit.record(
+      caller.firmId,
+      actorOf(caller),
+      'client.created',
+      { kind: 'client', id: String(doc._id) },
+      {
+        cnpj,
+        name: doc.name,
+        via,
+      },
+    );
     return toClientItem(doc);
   }
 
@@ -147,17 +155,27 @@ export class ClientsService {
     if (next.name && next.name !== current.name) {
       await this.conversations.renameClient(caller.firmId, clientId, next.name);
     }
-    await this.audit.record(caller.firmId, actorOf(caller), 'client.updated', { kind: 'client', id: clientId }, {
-      before: { cnpj: current.cnpj, name: current.name },
-      after: { cnpj: doc.cnpj, name: doc.name },
-    });
+    await this.audit.record(
+      caller.firmId,
+      actorOf(caller),
+      'client.updated',
+      { kind: 'client', id: clientId },
+      {
+        before: { cnpj: current.cnpj, name: current.name },
+        after: { cnpj: doc.cnpj, name: doc.name },
+      },
+    );
     return this.item(doc);
   }
 
   async importCsv(caller: StaffPrincipal, csv: string): Promise<ImportClientsResponse> {
     const rows = parseClientCsv(csv);
     if (rows.length > MAX_IMPORT_ROWS) {
-      throw new AppError(400, ErrorCode.ValidationFailed, `No máximo ${MAX_IMPORT_ROWS} linhas por importação`);
+      throw new AppError(
+        400,
+        ErrorCode.ValidationFailed,
+        `No máximo ${MAX_IMPORT_ROWS} linhas por importação`,
+      );
     }
     const failed: ImportRowError[] = [];
     const seen = new Set<string>();
@@ -184,11 +202,19 @@ export class ClientsService {
   }
 
   /** Gives the client its first portal password, unless a concurrent call already did. */
-  private async ensurePassword(firmId: string, doc: ClientDoc): Promise<{ doc: ClientDoc; password?: string }> {
+  private async ensurePassword(
+    firmId: string,
+    doc: ClientDoc,
+  ): Promise<{ doc: ClientDoc; password?: string }> {
     if (doc.portal.passwordHash) return { doc };
     const password = generatePortalPassword();
     const hash = await hashPassword(password, this.config.ARGON2_MEMORY_KIB);
-    const updated = await this.clients.setFirstPassword(firmId, String(doc._id), hash, this.secrets.seal(password));
+    const updated = await this.clients.setFirstPassword(
+      firmId,
+      String(doc._id),
+      hash,
+      this.secrets.seal(password),
+    );
     if (updated) return { doc: updated, password };
     return { doc: await this.mustFind(firmId, String(doc._id)) };
   }
@@ -229,7 +255,12 @@ export class ClientsService {
     const actor = actorOf(caller);
     const target = { kind: 'client' as const, id: clientId };
     if (current.portal.enabled !== enabled) {
-      await this.audit.record(firmId, actor, enabled ? 'client.portal.enabled' : 'client.portal.disabled', target);
+      await this.audit.record(
+        firmId,
+        actor,
+        enabled ? 'client.portal.enabled' : 'client.portal.disabled',
+        target,
+      );
     }
     const changes = permissionChanges(current.permissions, permissions);
     if (Object.keys(changes).length) {
@@ -240,7 +271,11 @@ export class ClientsService {
     return { doc, password };
   }
 
-  async setPortal(caller: StaffPrincipal, clientId: string, input: UpdatePortalRequest): Promise<UpdatePortalResponse> {
+  async setPortal(
+    caller: StaffPrincipal,
+    clientId: string,
+    input: UpdatePortalRequest,
+  ): Promise<UpdatePortalResponse> {
     const current = await this.mustFind(caller.firmId, clientId);
     const { doc, password } = await this.applyPortal(caller, current, input.enabled, input.permissions);
     const item = await this.item(doc);
@@ -258,7 +293,10 @@ export class ClientsService {
     if (!doc.portal.passwordEnc) {
       throw new AppError(409, ErrorCode.Conflict, 'Este cliente ainda não tem acesso ao portal');
     }
-    await this.audit.record(caller.firmId, actorOf(caller), 'client.password.viewed', { kind: 'client', id: clientId });
+    await this.audit.record(caller.firmId, actorOf(caller), 'client.password.viewed', {
+      kind: 'client',
+      id: clientId,
+    });
     return { password: this.secrets.open(doc.portal.passwordEnc) };
   }
 
@@ -275,7 +313,10 @@ export class ClientsService {
     await this.auth.clearLoginLock(caller.firmId, doc.cnpj);
     // Whoever held the old password is out.
     await this.auth.revokeClient(caller.firmId, clientId, 'logout');
-    await this.audit.record(caller.firmId, actorOf(caller), 'client.password.reset', { kind: 'client', id: clientId });
+    await this.audit.record(caller.firmId, actorOf(caller), 'client.password.reset', {
+      kind: 'client',
+      id: clientId,
+    });
     return { password };
   }
 
@@ -285,10 +326,15 @@ export class ClientsService {
     if (!doc) throw notFound('Client');
     if (blocked) await this.auth.revokeClient(caller.firmId, clientId, 'blocked');
     if (current.portal.blocked !== blocked) {
-      await this.audit.record(caller.firmId, actorOf(caller), blocked ? 'client.blocked' : 'client.unblocked', {
-        kind: 'client',
-        id: clientId,
-      });
+      await this.audit.record(
+        caller.firmId,
+        actorOf(caller),
+        blocked ? 'client.blocked' : 'client.unblocked',
+        {
+          kind: 'client',
+          id: clientId,
+        },
+      );
     }
     return this.item(doc);
   }
@@ -296,7 +342,10 @@ export class ClientsService {
   async impersonate(caller: StaffPrincipal, clientId: string): Promise<ImpersonateResponse> {
     const doc = await this.mustFind(caller.firmId, clientId);
     const token = await this.auth.startImpersonation(caller, doc);
-    await this.audit.record(caller.firmId, actorOf(caller), 'client.impersonated', { kind: 'client', id: clientId });
+    await this.audit.record(caller.firmId, actorOf(caller), 'client.impersonated', {
+      kind: 'client',
+      id: clientId,
+    });
     return { token };
   }
 

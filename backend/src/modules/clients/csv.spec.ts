@@ -3,7 +3,9 @@ import { parseClientCsv } from './csv.js';
 
 describe('parseClientCsv', () => {
   it('reads semicolon files with a header, BOM and CRLF, keeping file line numbers', () => {
-    const rows = parseClientCsv('\uFEFFCNPJ;Razão Social\r\n11.222.333/0001-81;Padaria A\r\n\r\n12.ABC.345/01DE-35;Tech B\r\n');
+    const rows = parseClientCsv(
+      '\uFEFFCNPJ;Razão Social\r\n11.222.333/0001-81;Padaria A\r\n\r\n12.ABC.345/01DE-35;Tech B\r\n',
+    );
     expect(rows).toEqual([
       { line: 2, cnpj: '11.222.333/0001-81', name: 'Padaria A' },
       { line: 4, cnpj: '12.ABC.345/01DE-35', name: 'Tech B' },

@@ -13,10 +13,20 @@ export class PortalRepository {
   ) {}
 
   listDocuments(firmId: string, clientId: string, limit: number): Promise<DocumentDoc[]> {
-    return this.documents.find({ firmId, clientId }).sort({ createdAt: -1 }).limit(limit).lean<DocumentDoc[]>().exec();
+    return this.documents
+      .find({ firmId, clientId })
+      .sort({ createdAt: -1 })
+      .limit(limit)
+      .lean<DocumentDoc[]>()
+      .exec();
   }
 
   listServiceOrders(firmId: string, clientId: string, limit: number): Promise<ServiceOrderDoc[]> {
-    return this.orders.find({ firmId, clientId }).sort({ createdAt: -1 }).limit(limit).lean<ServiceOrderDoc[]>().exec();
+    return this.orders
+      .find({ firmId, clientId })
+      .sort({ createdAt: -1 })
+      .limit(limit)
+      .lean<ServiceOrderDoc[]>()
+      .exec();
   }
 }

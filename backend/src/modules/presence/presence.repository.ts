@@ -36,14 +36,24 @@ export class PresenceRepository {
   constructor(private readonly client: RedisClient) {}
 
   async add(kind: Kind, firmId: string, subjectId: string, socketId: string): Promise<void> {
-    await this.client.redis.zadd(socketsKey(kind, firmId), Date.now() + PRESENCE_TTL_MS, `${subjectId}|${socketId}`);
+    await this.client.redis.zadd(
+      socketsKey(kind, firmId),
+      Date.now() + PRESENCE_TTL_MS,
+      `${subjectId}|${socketId}`,
+    );
   }
 
   /**
    * Extends a live socket's entry without resurrecting one a disconnect just
    * removed (XX); re-adds it only if it had expired while the socket lived on.
    */
-  async refresh(kind: Kind, firmId: string, subjectId: string, socketId: string, stillConnected: () => boolean): Promise<void> {
+  async refresh(
+    kind: Kind,
+    firmId: string,
+    subjectId: string,
+    socketId: string,
+    stillConnected: () => boolean,
+  ): Promise<void> {
     const key = socketsKey(kind, firmId);
     const member = `${subjectId}|${socketId}`;
     const changed = await this.client.redis.zadd(key, 'XX', 'CH', Date.now() + PRESENCE_TTL_MS, member);

@@ -158,4 +158,3 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
     }
   }
 }
-

@@ -50,10 +50,16 @@ export class StaffService {
       passwordHash: await hashPassword(input.password, this.config.ARGON2_MEMORY_KIB),
     });
     if (!doc) throw emailTaken();
-    await this.audit.record(caller.firmId, actorOf(caller), 'staff.created', { kind: 'staff', id: String(doc._id) }, {
-      name: doc.name,
-      role: doc.role,
-    });
+    await this.audit.record(
+      caller.firmId,
+      actorOf(caller),
+      'staff.created',
+      { kind: 'staff', id: String(doc._id) },
+      {
+        name: doc.name,
+        role: doc.role,
+      },
+    );
     const { online: _, ...item } = toStaffItem(doc, false);
     return item;
   }
@@ -66,13 +72,23 @@ export class StaffService {
 
   async update(caller: StaffPrincipal, staffId: string, patch: UpdateStaffRequest): Promise<StaffItem> {
     const current = await this.mustFind(caller, staffId);
-    if (current.role === 'admin' && patch.role === 'accountant' && (await this.staff.countAdmins(caller.firmId)) <= 1) {
+    if (
+      current.role === 'admin' &&
+      patch.role === 'accountant' &&
+      (await this.staff.countAdmins(caller.firmId)) <= 1
+    ) {
       throw lastAdmin();
     }
     const doc = await this.staff.update(caller.firmId, staffId, patch);
     if (doc === 'duplicate') throw emailTaken();
     if (!doc) throw notFound('Staff member');
-    await this.audit.record(caller.firmId, actorOf(caller), 'staff.updated', { kind: 'staff', id: staffId }, patch);
+    await this.audit.record(
+      caller.firmId,
+      actorOf(caller),
+      'staff.updated',
+      { kind: 'staff', id: staffId },
+      patch,
+    );
     const online = await this.presence.online('staff', caller.firmId);
     return toStaffItem(doc, online.has(staffId));
   }
@@ -83,7 +99,10 @@ export class StaffService {
     await this.staff.update(caller.firmId, staffId, {
       passwordHash: await hashPassword(password, this.config.ARGON2_MEMORY_KIB),
     });
-    await this.audit.record(caller.firmId, actorOf(caller), 'staff.password.reset', { kind: 'staff', id: staffId });
+    await this.audit.record(caller.firmId, actorOf(caller), 'staff.password.reset', {
+      kind: 'staff',
+      id: staffId,
+    });
     // Other devices must log in again with the new password.
     if (caller.staffId !== staffId) await this.auth.revokeStaff(caller.firmId, staffId, 'logout');
   }
@@ -96,9 +115,15 @@ export class StaffService {
     if (current.role === 'admin' && (await this.staff.countAdmins(caller.firmId)) <= 1) throw lastAdmin();
     await this.staff.delete(caller.firmId, staffId);
     await this.auth.revokeStaff(caller.firmId, staffId, 'removed');
-    await this.audit.record(caller.firmId, actorOf(caller), 'staff.removed', { kind: 'staff', id: staffId }, {
-      name: current.name,
-      email: current.email,
-    });
+    await this.audit.record(
+      caller.firmId,
+      actorOf(caller),
+      'staff.removed',
+      { kind: 'staff', id: staffId },
+      {
+        name: current.name,
+        email: current.email,
+      },
+    );
   }
 }
