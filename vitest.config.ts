@@ -34,6 +34,7 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['frontend/tests/**/*.spec.ts'],
+          globalSetup: ['frontend/tests/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 180_000,
           // One Chromium and one api+web pair; files run one after another.

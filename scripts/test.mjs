@@ -3,7 +3,7 @@
 // format, type checks, the build, then every vitest tier (unit, integration,
 // e2e, browser) against the real MongoDB-wire server and Redis.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { dataDir, repoRoot, servicesUp } from './lib/services.mjs';
 
@@ -21,6 +21,25 @@ function run(name, cmd, args, env = process.env) {
   console.log(`=== ${name} ok in ${secs(t)}`);
 }
 
+/** The browser tier needs Debian's Chromium; install it like services:up installs Redis. */
+function ensureChromium() {
+  const bin = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (existsSync(bin)) return;
+  if (process.getuid?.() !== 0) {
+    console.error(`${bin} is missing: apt-get install -y chromium fonts-liberation (as root)`);
+    process.exit(1);
+  }
+  run('apt-get update', 'apt-get', ['update']);
+  run('install chromium', 'apt-get', [
+    'install',
+    '-y',
+    '--no-install-recommends',
+    'chromium',
+    'fonts-liberation',
+  ]);
+}
+
+ensureChromium();
 const urls = await servicesUp();
 const env = { ...process.env, ...urls };
 
