@@ -129,10 +129,12 @@ async function answers(url) {
 }
 
 function banner(seedOutput, port, webPort) {
+  // Everything the seed printed after its first line: logins, then one line per demo client.
   const credentials = seedOutput
     .split('\n')
-    .filter((line) => /password|senha|e-?mail|cnpj|login/i.test(line))
-    .map((line) => `    ${line.trim()}`);
+    .slice(1)
+    .filter((line) => line.trim() !== '')
+    .map((line) => `    ${line.trimEnd()}`);
   return [
     '',
     'ConnectHub is running:',
