@@ -16,6 +16,11 @@ import { ClientsController } from './modules/clients/clients.controller.js';
 import { ClientsService } from './modules/clients/clients.service.js';
 import { FirmsController } from './modules/firms/firms.controller.js';
 import { FirmsService } from './modules/firms/firms.service.js';
+import { FilesController } from './modules/files/files.controller.js';
+import { FilesService } from './modules/files/files.service.js';
+import { JobRepository } from './modules/jobs/job.repository.js';
+import { MailRepository } from './modules/notifications/mail.repository.js';
+import { UnreadReminderService } from './modules/notifications/unread-reminder.service.js';
 import { HealthController } from './modules/health/health.controller.js';
 import { HealthService } from './modules/health/health.service.js';
 import { PortalController } from './modules/portal/portal.controller.js';
@@ -34,8 +39,8 @@ export class CoreModule {
       module: CoreModule,
       global: true,
       imports: [ConfigModule.forRoot(config), RedisModule, DatabaseModule, DataModule],
-      providers: [AuditService, AuthService],
-      exports: [AuditService, AuthService],
+      providers: [AuditService, AuthService, JobRepository, MailRepository, UnreadReminderService],
+      exports: [AuditService, AuthService, JobRepository, MailRepository, UnreadReminderService],
     };
   }
 }
@@ -55,6 +60,7 @@ export class ApiModule {
         ClientsController,
         PortalController,
         ChatController,
+        FilesController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
@@ -65,6 +71,7 @@ export class ApiModule {
         ClientsService,
         PortalService,
         ChatService,
+        FilesService,
         RealtimeRepository,
         RealtimeService,
         RealtimeGateway,

@@ -77,7 +77,7 @@ try {
     const cnpj = completeCnpj(c.base);
     const existing = (await clients.list(caller, { search: cnpj, filter: 'all', page: 1, pageSize: 1 }))
       .items[0];
-    const item = existing ?? (await clients.create(caller, { cnpj, name: c.name }, 'seed'));
+    const item = existing ?? (await clients.create(caller, { cnpj, name: c.name, email: null }, 'seed'));
     if (c.integrate && !item.portal.enabled) await clients.setPortal(caller, item.id, { enabled: true });
     if (c.integrate) {
       const { password } = await clients.viewPassword(caller, item.id);

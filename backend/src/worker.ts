@@ -4,16 +4,18 @@ import { NestFactory } from '@nestjs/core';
 import { CoreModule } from './app.module.js';
 import { logLevels } from './bootstrap.js';
 import { loadConfig } from './config/config.js';
+import { JobRepository } from './modules/jobs/job.repository.js';
+import { JobName } from './modules/jobs/job.types.js';
+import { UnreadReminderService } from './modules/notifications/unread-reminder.service.js';
 
-/**
- * The worker process: BullMQ processors, no HTTP. It boots the same core (config,
- * MongoDB, Redis) as the api so a bad deploy fails here too. The queues of
- * ARCHITECTURE.md (unread-reminders, guide-delivery) arrive with the chat and
- * guide issues; until then it holds no processors.
- */
+/** The worker process: BullMQ processors, no HTTP. Scale by running more of them. */
 const config = loadConfig();
 const app = await NestFactory.createApplicationContext(CoreModule.forRoot(config), {
   logger: logLevels(config),
 });
 app.enableShutdownHooks();
-new Logger('Worker').log('worker started (no queues registered yet)');
+const reminders = app.get(UnreadReminderService);
+app.get(JobRepository).start({
+  [JobName.UnreadReminder]: (data) => reminders.process(data),
+});
+new Logger('Worker').log('worker started: unread-reminders');

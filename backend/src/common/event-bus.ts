@@ -1,6 +1,12 @@
 import { EventEmitter } from 'node:events';
 import { Injectable, Logger } from '@nestjs/common';
-import type { SessionRevokedReason } from '../contract/index.js';
+import type { Message, SessionRevokedReason } from '../contract/index.js';
+
+export interface UnreadCounts {
+  conversationId: string;
+  unreadForStaff: number;
+  pendingForClient: number;
+}
 
 /** Domain events; side effects subscribe here instead of living in CRUD code. */
 export interface DomainEvents {
@@ -11,6 +17,26 @@ export interface DomainEvents {
   /** One session ended (logout): its sockets must end too. */
   'session.ended': { sessionId: string; reason: SessionRevokedReason };
   'client.integrated': { firmId: string; clientId: string };
+  /** A message was stored (never for a deduplicated retry). */
+  'message.created': { message: Message; clientId: string; firmId: string; unread: UnreadCounts };
+  /** A side's read pointer moved. */
+  'conversation.read': {
+    firmId: string;
+    clientId: string;
+    conversationId: string;
+    side: 'staff' | 'client';
+    seq: number;
+    unread: UnreadCounts;
+  };
+  /** Someone is (or stopped) typing: relayed to the other side only. */
+  'conversation.typing': {
+    firmId: string;
+    clientId: string;
+    conversationId: string;
+    from: 'staff' | 'client';
+    typing: boolean;
+  };
+  'conversation.assigned': { firmId: string; conversationId: string; assigneeId: string | null };
 }
 
 type Handler<K extends keyof DomainEvents> = (payload: DomainEvents[K]) => Promise<void> | void;

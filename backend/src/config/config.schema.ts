@@ -38,6 +38,12 @@ export const configSchema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).default(12),
   /** argon2 memory cost in KiB; tests lower it so hashing doesn't dominate the suite. */
   ARGON2_MEMORY_KIB: z.coerce.number().int().min(1024).default(19456),
+  /** How long a message may stay unread before its recipient is reminded. */
+  UNREAD_REMINDER_SECONDS: z.coerce.number().int().min(1).default(900),
+  /** Largest attachment accepted, in megabytes. */
+  UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(100).default(10),
+  /** Sender address of outgoing mail. */
+  MAIL_FROM: z.string().default('ConnectHub <no-reply@connecthub.local>'),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
 });
 

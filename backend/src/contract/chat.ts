@@ -32,10 +32,51 @@ export const conversationItemSchema = z.object({
   unreadForStaff: z.number().int(),
   pendingForClient: z.number().int(),
   assigneeId: z.string().nullable(),
+  /** Preview for the inbox row. */
+  lastMessage: z
+    .object({ seq: z.number().int(), text: z.string(), senderKind: z.enum(['staff', 'client', 'system']) })
+    .nullable(),
+  lastSeq: z.number().int(),
+  /** Read pointers: everything up to this seq was read by that side (read receipts). */
+  staffReadSeq: z.number().int(),
+  clientReadSeq: z.number().int(),
 });
 export type ConversationItem = z.infer<typeof conversationItemSchema>;
 export const conversationListResponseSchema = z.object({ items: z.array(conversationItemSchema) });
 export type ConversationListResponse = z.infer<typeof conversationListResponseSchema>;
+
+export const INBOX_FILTERS = ['all', 'mine', 'unassigned'] as const;
+export const inboxQuerySchema = z.object({
+  filter: z.enum(INBOX_FILTERS).default('all'),
+  search: z.string().trim().max(200).optional(),
+});
+export type InboxQuery = z.infer<typeof inboxQuerySchema>;
+
+export const assignRequestSchema = z.object({ assigneeId: z.string().regex(/^[0-9a-f]{24}$/).nullable() });
+export type AssignRequest = z.infer<typeof assignRequestSchema>;
+
+/** Monitor: one row per conversation and direction with messages waiting. */
+export const monitorItemSchema = z.object({
+  conversationId: z.string(),
+  client: z.object({ id: z.string(), name: z.string() }),
+  /** toClient: firm messages the client hasn't read; toStaff: client messages staff hasn't read. */
+  direction: z.enum(['toClient', 'toStaff']),
+  count: z.number().int(),
+  /** When the oldest unread message was sent (ISO). */
+  oldestAt: z.string(),
+  waitingSeconds: z.number().int(),
+  /** The unread reminder fired for it (the recipient was notified). */
+  reminded: z.boolean(),
+});
+export type MonitorItem = z.infer<typeof monitorItemSchema>;
+export const monitorResponseSchema = z.object({
+  items: z.array(monitorItemSchema),
+  staffOnline: z.array(z.object({ id: z.string(), name: z.string() })),
+});
+export type MonitorResponse = z.infer<typeof monitorResponseSchema>;
+
+export const fileItemSchema = attachmentSchema;
+export type FileItem = z.infer<typeof fileItemSchema>;
 
 export const messagesQuerySchema = z.object({
   afterSeq: z.coerce.number().int().min(0).optional(),

@@ -5,6 +5,7 @@ export const clientItemSchema = z.object({
   id: z.string(),
   cnpj: z.string(),
   name: z.string(),
+  email: z.string().nullable(),
   portal: z.object({
     enabled: z.boolean(),
     blocked: z.boolean(),
@@ -23,6 +24,12 @@ export type ClientItem = z.infer<typeof clientItemSchema>;
 export const createClientRequestSchema = z.object({
   cnpj: z.string().trim().min(1).max(40),
   name: z.string().trim().min(2).max(200),
+  /** Receives the unread-message reminders; empty or null for none. */
+  email: z
+    .union([z.email().trim().toLowerCase(), z.literal('')])
+    .nullable()
+    .optional()
+    .transform((v) => v || null),
 });
 export type CreateClientRequest = z.infer<typeof createClientRequestSchema>;
 

@@ -7,6 +7,8 @@ export const messageSendSchema = z.object({
   conversationId: z.string().optional(),
   clientMessageId: z.string().min(1).max(100),
   text: z.string().min(1).max(10_000),
+  /** Ids from POST /api/files, uploaded by the same sender. */
+  attachmentIds: z.array(z.string().regex(/^[0-9a-f]{24}$/)).max(10).optional(),
 });
 export type MessageSendPayload = z.infer<typeof messageSendSchema>;
 
@@ -27,6 +29,11 @@ export interface ServerToClientEvents {
   'presence:firm': (p: { online: boolean }) => void;
   unread: (p: { conversationId: string; unreadForStaff: number; pendingForClient: number }) => void;
   'session:revoked': (p: { reason: SessionRevokedReason }) => void;
+  /** To staff: a colleague or a client came online or went offline (not in the acceptance contract). */
+  'presence:staff': (p: { staffId: string; online: boolean }) => void;
+  'presence:client': (p: { clientId: string; online: boolean }) => void;
+  /** To staff: a conversation's assignee changed. */
+  'conversation:assigned': (p: { conversationId: string; assigneeId: string | null }) => void;
 }
 
 export type SessionRevokedReason = 'blocked' | 'logout' | 'disabled' | 'removed';

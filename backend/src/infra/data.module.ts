@@ -12,6 +12,7 @@ import { ClientRepository } from '../modules/clients/client.repository.js';
 import { CLIENT_MODEL, clientSchema } from '../modules/clients/client.schema.js';
 import { FirmRepository } from '../modules/firms/firm.repository.js';
 import { FIRM_MODEL, firmSchema } from '../modules/firms/firm.schema.js';
+import { FileRepository } from '../modules/files/file.repository.js';
 import { DOCUMENT_MODEL, documentSchema } from '../modules/portal/document.schema.js';
 import { PortalRepository } from '../modules/portal/portal.repository.js';
 import { SERVICE_ORDER_MODEL, serviceOrderSchema } from '../modules/portal/service-order.schema.js';
@@ -24,6 +25,7 @@ const repositories = [
   AuditRepository,
   ClientRepository,
   ConversationRepository,
+  FileRepository,
   FirmRepository,
   LoginLimitRepository,
   MessageRepository,

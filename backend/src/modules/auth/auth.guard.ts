@@ -22,6 +22,8 @@ export class AuthGuard implements CanActivate {
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    // Socket events authenticate in the realtime module (handshake, then per event).
+    if (ctx.getType() !== 'http') return true;
     const rule = this.reflector.getAllAndOverride<AuthRule | undefined>(AUTH_RULE, [
       ctx.getHandler(),
       ctx.getClass(),

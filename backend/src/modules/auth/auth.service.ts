@@ -156,7 +156,11 @@ export class AuthService {
 
   /** Resolves a token to its caller, checking the account is still allowed in. */
   async authenticate(token: string): Promise<Principal> {
-    const sessionId = sessionIdOf(token);
+    return this.authenticateSession(sessionIdOf(token));
+  }
+
+  /** The same, from the stored session id (sockets keep it, not the token). */
+  async authenticateSession(sessionId: string): Promise<Principal> {
     const session = await this.sessions.get(sessionId, this.ttlSeconds);
     if (!session) throw unauthenticated();
     if ('revoked' in session) {

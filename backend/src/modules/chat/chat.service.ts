@@ -1,13 +1,29 @@
-import { Injectable } from '@nestjs/common';
-import type {
-  ConversationItem,
-  ConversationListResponse,
-  Message,
-  MessageListResponse,
-  MessagesQuery,
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  type Ack,
+  type AssignRequest,
+  type ConversationItem,
+  type ConversationListResponse,
+  conversationReadSchema,
+  ErrorCode,
+  type InboxQuery,
+  type Message,
+  type MessageListResponse,
+  messageSendSchema,
+  type MessagesQuery,
+  type MonitorItem,
+  type MonitorResponse,
+  syncSchema,
+  typingSchema,
 } from '../../contract/index.js';
-import { notFound } from '../../common/errors.js';
+import { AppError, notFound } from '../../common/errors.js';
+import { EventBus, type UnreadCounts } from '../../common/event-bus.js';
+import { escapeRegex } from '../../infra/mongo.util.js';
 import type { Principal, StaffPrincipal } from '../auth/principal.js';
+import { ClientRepository } from '../clients/client.repository.js';
+import { FileRepository } from '../files/file.repository.js';
+import { PresenceRepository } from '../presence/presence.repository.js';
+import { StaffRepository } from '../staff/staff.repository.js';
 import { ConversationRepository } from './conversation.repository.js';
 import type { ConversationDoc } from './conversation.schema.js';
 import { MessageRepository } from './message.repository.js';
@@ -21,7 +37,12 @@ export function toMessageDto(doc: MessageDoc): Message {
     sender: { kind: doc.sender.kind, id: doc.sender.id, name: doc.sender.name },
     clientMessageId: doc.clientMessageId,
     text: doc.text,
-    attachments: doc.attachments ?? [],
+    attachments: (doc.attachments ?? []).map((a) => ({
+      id: a.id,
+      name: a.name,
+      contentType: a.contentType,
+      size: a.size,
+    })),
     createdAt: doc.createdAt.toISOString(),
   };
 }
@@ -34,28 +55,283 @@ export function toConversationItem(doc: ConversationDoc): ConversationItem {
     unreadForStaff: doc.unreadForStaff,
     pendingForClient: doc.pendingForClient,
     assigneeId: doc.assigneeId ? String(doc.assigneeId) : null,
+    lastMessage: doc.lastMessage ? { seq: doc.lastSeq, ...doc.lastMessage } : null,
+    lastSeq: doc.lastSeq,
+    staffReadSeq: doc.staffReadSeq,
+    clientReadSeq: doc.clientReadSeq,
   };
 }
+
+const unreadOf = (doc: ConversationDoc): UnreadCounts => ({
+  conversationId: String(doc._id),
+  unreadForStaff: doc.unreadForStaff,
+  pendingForClient: doc.pendingForClient,
+});
+
+type Fail = Extract<Ack, { ok: false }>;
+const fail = (code: string, message: string): Fail => ({ ok: false, error: { code, message } });
+const failFrom = (err: unknown): Fail => {
+  if (err instanceof AppError) return fail(err.code, err.message);
+  throw err;
+};
+
+/** Retries of the optimistic read update before giving up (each retry means a new message arrived). */
+const READ_ATTEMPTS = 5;
 
 @Injectable()
 export class ChatService {
   constructor(
     private readonly conversations: ConversationRepository,
     private readonly messages: MessageRepository,
+    private readonly clients: ClientRepository,
+    private readonly staff: StaffRepository,
+    private readonly files: FileRepository,
+    private readonly presence: PresenceRepository,
+    @Inject(EventBus) private readonly events: EventBus,
   ) {}
 
-  async inbox(caller: StaffPrincipal): Promise<ConversationListResponse> {
-    const docs = await this.conversations.listForInbox(caller.firmId, 500);
+  /** The conversation the caller may use: any of the firm's for staff, only its own for a client. */
+  private async conversationFor(caller: Principal, conversationId?: string): Promise<ConversationDoc> {
+    if (caller.kind === 'client') {
+      if (!caller.permissions.chat) {
+        throw new AppError(403, ErrorCode.PermissionDenied, 'Permission "chat" is not granted');
+      }
+      const client = await this.clients.findById(caller.firmId, caller.clientId);
+      const own = client?.conversationId ? String(client.conversationId) : null;
+      if (!own || (conversationId && conversationId !== own)) throw notFound('Conversation');
+      const conv = await this.conversations.findById(caller.firmId, own);
+      if (!conv) throw notFound('Conversation');
+      return conv;
+    }
+    if (!conversationId || !/^[0-9a-f]{24}$/.test(conversationId)) throw notFound('Conversation');
+    const conv = await this.conversations.findById(caller.firmId, conversationId);
+    if (!conv) throw notFound('Conversation');
+    return conv;
+  }
+
+  async inbox(caller: StaffPrincipal, q: InboxQuery): Promise<ConversationListResponse> {
+    const assignee = q.filter === 'mine' ? caller.staffId : q.filter === 'unassigned' ? null : undefined;
+    const search = q.search?.trim();
+    const docs = await this.conversations.list(caller.firmId, {
+      assignee,
+      clientNameRegex: search ? escapeRegex(search) : undefined,
+      onlyIds: search ? await this.messages.conversationIdsMatching(caller.firmId, search, 500) : undefined,
+      limit: 500,
+    });
     return { items: docs.map(toConversationItem) };
   }
 
-  /** Staff of the firm, or the client the conversation belongs to; anyone else gets 404. */
+  async get(caller: Principal, conversationId: string): Promise<ConversationItem> {
+    return toConversationItem(await this.conversationFor(caller, conversationId));
+  }
+
   async history(caller: Principal, conversationId: string, q: MessagesQuery): Promise<MessageListResponse> {
-    const conv = await this.conversations.findById(caller.firmId, conversationId);
-    if (!conv || (caller.kind === 'client' && String(conv.clientId) !== caller.clientId)) {
-      throw notFound('Conversation');
-    }
-    const docs = await this.messages.page(caller.firmId, conversationId, q);
+    const conv = await this.conversationFor(caller, conversationId);
+    const docs = await this.messages.page(caller.firmId, String(conv._id), q);
     return { items: docs.map(toMessageDto) };
   }
+
+  async assign(caller: StaffPrincipal, conversationId: string, body: AssignRequest): Promise<ConversationItem> {
+    await this.conversationFor(caller, conversationId);
+    if (body.assigneeId && !(await this.staff.findById(caller.firmId, body.assigneeId))) {
+      throw new AppError(400, ErrorCode.ValidationFailed, 'assigneeId is not a member of this firm');
+    }
+    const doc = await this.conversations.setAssignee(caller.firmId, conversationId, body.assigneeId);
+    if (!doc) throw notFound('Conversation');
+    await this.events.emit('conversation.assigned', {
+      firmId: caller.firmId,
+      conversationId,
+      assigneeId: body.assigneeId,
+    });
+    return toConversationItem(doc);
+  }
+
+  /**
+   * Stores a message and acks it only once stored. A retry with the same
+   * clientMessageId from the same sender returns the stored message.
+   */
+  async send(caller: Principal, payload: unknown): Promise<Ack<{ message: Message }>> {
+    const parsed = messageSendSchema.safeParse(payload);
+    if (!parsed.success) return fail(ErrorCode.ValidationFailed, parsed.error.issues[0].message);
+    const input = parsed.data;
+    if (caller.kind === 'client' && caller.impersonator) {
+      return fail(ErrorCode.ReadOnlySession, 'Impersonated sessions are read-only');
+    }
+    try {
+      const conv = await this.conversationFor(caller, input.conversationId);
+      const conversationId = String(conv._id);
+      const sender =
+        caller.kind === 'staff'
+          ? { kind: 'staff' as const, id: caller.staffId, name: caller.name }
+          : { kind: 'client' as const, id: caller.clientId, name: caller.name };
+
+      const existing = await this.messages.findBySenderKey(caller.firmId, conversationId, sender.id, input.clientMessageId);
+      if (existing) return { ok: true, message: toMessageDto(existing) };
+
+      const attachments = await this.attachments(caller, sender.id, input.attachmentIds ?? []);
+      const now = new Date();
+      const allocated = await this.conversations.allocate(
+        caller.firmId,
+        conversationId,
+        caller.kind === 'client' ? 'client' : 'firm',
+        { text: input.text.slice(0, 200), senderKind: sender.kind },
+        now,
+      );
+      if (!allocated) throw notFound('Conversation');
+      const stored = await this.messages.insert(caller.firmId, {
+        conversationId: conv._id,
+        seq: allocated.lastSeq,
+        sender,
+        senderId: sender.id,
+        clientMessageId: input.clientMessageId,
+        clientCount: allocated.clientMsgCount,
+        firmCount: allocated.firmMsgCount,
+        text: input.text,
+        attachments,
+        createdAt: now,
+      });
+      if (!stored) {
+        // A concurrent retry stored it first; this seq stays unused (seqs only grow).
+        const winner = await this.messages.findBySenderKey(caller.firmId, conversationId, sender.id, input.clientMessageId);
+        if (!winner) throw new Error('duplicate message vanished');
+        return { ok: true, message: toMessageDto(winner) };
+      }
+      if (attachments.length) {
+        await this.files.attachToConversation(
+          caller.firmId,
+          attachments.map((a) => a.id),
+          conversationId,
+        );
+      }
+      const message = toMessageDto(stored);
+      await this.events.emit('message.created', {
+        message,
+        firmId: caller.firmId,
+        clientId: String(conv.clientId),
+        unread: unreadOf(allocated),
+      });
+      return { ok: true, message };
+    } catch (err) {
+      return failFrom(err);
+    }
+  }
+
+  private async attachments(caller: Principal, senderId: string, ids: string[]): Promise<MessageDoc['attachments']> {
+    if (!ids.length) return [];
+    const found = await this.files.findMany(caller.firmId, [...new Set(ids)]);
+    const usable = found.filter((f) => f.meta.uploader.id === senderId && f.meta.conversationId === null);
+    if (usable.length !== new Set(ids).size) {
+      throw new AppError(400, ErrorCode.ValidationFailed, 'Unknown or already used attachment');
+    }
+    return usable.map((f) => ({ id: f.id, name: f.name, contentType: f.meta.contentType, size: f.size }));
+  }
+
+  /** Marks everything up to seq read for the caller's side and recounts that side's unread. */
+  async markRead(caller: Principal, payload: unknown): Promise<Ack> {
+    const parsed = conversationReadSchema.safeParse(payload);
+    if (!parsed.success) return fail(ErrorCode.ValidationFailed, parsed.error.issues[0].message);
+    // Looking through the client's eyes must not mark the firm's messages read for the client.
+    if (caller.kind === 'client' && caller.impersonator) return { ok: true };
+    try {
+      const side = caller.kind === 'staff' ? ('staff' as const) : ('client' as const);
+      for (let attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
+        const conv = await this.conversationFor(caller, parsed.data.conversationId);
+        const conversationId = String(conv._id);
+        const seq = Math.min(parsed.data.seq, conv.lastSeq);
+        const current = side === 'staff' ? conv.staffReadSeq : conv.clientReadSeq;
+        if (seq <= current) return { ok: true };
+        const at = await this.messages.latestAtOrBefore(caller.firmId, conversationId, seq);
+        const otherTotal = side === 'staff' ? conv.clientMsgCount : conv.firmMsgCount;
+        const otherRead = at ? (side === 'staff' ? at.clientCount : at.firmCount) : 0;
+        const unread = Math.max(0, otherTotal - otherRead);
+        if (await this.conversations.advanceRead(caller.firmId, conversationId, side, seq, unread, otherTotal)) {
+          await this.events.emit('conversation.read', {
+            firmId: caller.firmId,
+            clientId: String(conv.clientId),
+            conversationId,
+            side,
+            seq,
+            unread: {
+              conversationId,
+              unreadForStaff: side === 'staff' ? unread : conv.unreadForStaff,
+              pendingForClient: side === 'client' ? unread : conv.pendingForClient,
+            },
+          });
+          return { ok: true };
+        }
+      }
+      return fail(ErrorCode.Conflict, 'Too many concurrent updates, try again');
+    } catch (err) {
+      return failFrom(err);
+    }
+  }
+
+  async sync(caller: Principal, payload: unknown): Promise<Ack<{ messages: Message[] }>> {
+    const parsed = syncSchema.safeParse(payload);
+    if (!parsed.success) return fail(ErrorCode.ValidationFailed, parsed.error.issues[0].message);
+    try {
+      const conv = await this.conversationFor(caller, parsed.data.conversationId);
+      const docs = await this.messages.after(caller.firmId, String(conv._id), parsed.data.afterSeq);
+      return { ok: true, messages: docs.map(toMessageDto) };
+    } catch (err) {
+      return failFrom(err);
+    }
+  }
+
+  /** Typing signals go to the other side of the conversation only; bad ones are dropped. */
+  async typing(caller: Principal, payload: unknown): Promise<void> {
+    const parsed = typingSchema.safeParse(payload);
+    if (!parsed.success || (caller.kind === 'client' && caller.impersonator)) return;
+    let conv: ConversationDoc;
+    try {
+      conv = await this.conversationFor(caller, parsed.data.conversationId);
+    } catch {
+      return;
+    }
+    await this.events.emit('conversation.typing', {
+      firmId: caller.firmId,
+      clientId: String(conv.clientId),
+      conversationId: String(conv._id),
+      from: caller.kind,
+      typing: parsed.data.typing,
+    });
+  }
+
+  async monitor(caller: StaffPrincipal): Promise<MonitorResponse> {
+    const now = Date.now();
+    const waiting = await this.conversations.listWaiting(caller.firmId);
+    const items: MonitorItem[] = [];
+    for (const conv of waiting) {
+      const conversationId = String(conv._id);
+      const client = { id: String(conv.clientId), name: conv.clientName };
+      const sides = [
+        { direction: 'toStaff' as const, count: conv.unreadForStaff, fromClient: true, read: conv.staffReadSeq, reminded: conv.remindedStaffAt },
+        { direction: 'toClient' as const, count: conv.pendingForClient, fromClient: false, read: conv.clientReadSeq, reminded: conv.remindedClientAt },
+      ];
+      for (const s of sides) {
+        if (s.count <= 0) continue;
+        const first = await this.messages.firstUnread(caller.firmId, conversationId, s.fromClient, s.read);
+        if (!first) continue;
+        items.push({
+          conversationId,
+          client,
+          direction: s.direction,
+          count: s.count,
+          oldestAt: first.createdAt.toISOString(),
+          waitingSeconds: Math.max(0, Math.floor((now - first.createdAt.getTime()) / 1000)),
+          reminded: s.reminded !== null,
+        });
+      }
+    }
+    items.sort((a, b) => a.oldestAt.localeCompare(b.oldestAt));
+    const [online, staff] = await Promise.all([
+      this.presence.online('staff', caller.firmId),
+      this.staff.list(caller.firmId),
+    ]);
+    return {
+      items,
+      staffOnline: staff.filter((s) => online.has(String(s._id))).map((s) => ({ id: String(s._id), name: s.name })),
+    };
+  }
 }
+

@@ -9,11 +9,17 @@ export interface ConversationDoc {
   /** Highest seq handed out; the next message takes lastSeq + 1 atomically. */
   lastSeq: number;
   lastMessageAt: Date | null;
-  lastMessage: { seq: number; text: string; senderKind: 'staff' | 'client' | 'system' } | null;
+  lastMessage: { text: string; senderKind: 'staff' | 'client' | 'system' } | null;
+  /** Messages sent by each side so far; a message stores the count as of its seq. */
+  clientMsgCount: number;
+  firmMsgCount: number;
   staffReadSeq: number;
   clientReadSeq: number;
   unreadForStaff: number;
   pendingForClient: number;
+  /** When the unread reminder of each side fired (cleared by a read): the monitor shows it. */
+  remindedStaffAt: Date | null;
+  remindedClientAt: Date | null;
   assigneeId: Types.ObjectId | null;
   createdAt: Date;
   updatedAt: Date;
@@ -29,15 +35,22 @@ export const conversationSchema = new Schema<ConversationDoc>(
     lastSeq: { type: Number, required: true, default: 0 },
     lastMessageAt: { type: Date, default: null },
     lastMessage: { type: Schema.Types.Mixed, default: null },
+    clientMsgCount: { type: Number, required: true, default: 0 },
+    firmMsgCount: { type: Number, required: true, default: 0 },
     staffReadSeq: { type: Number, required: true, default: 0 },
     clientReadSeq: { type: Number, required: true, default: 0 },
     unreadForStaff: { type: Number, required: true, default: 0 },
     pendingForClient: { type: Number, required: true, default: 0 },
     assigneeId: { type: Schema.Types.ObjectId, default: null },
+    remindedStaffAt: { type: Date, default: null },
+    remindedClientAt: { type: Date, default: null },
   },
   { collection: 'conversations', timestamps: true, minimize: false },
 );
 // One conversation per client; also how a client's conversation is found.
 conversationSchema.index({ firmId: 1, clientId: 1 }, { unique: true });
-// Inbox: the firm's conversations by last activity.
+// Inbox: the firm's conversations by last activity (also filtered by assignee).
 conversationSchema.index({ firmId: 1, lastMessageAt: -1 });
+// Monitor and the "pending" client filter: conversations with messages waiting.
+conversationSchema.index({ firmId: 1, unreadForStaff: 1 });
+conversationSchema.index({ firmId: 1, pendingForClient: 1 });

@@ -1,11 +1,72 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import type { Model, QueryFilter } from 'mongoose';
+import { type Model, type QueryFilter, Types } from 'mongoose';
+import { escapeRegex, isDuplicateKey } from '../../infra/mongo.util.js';
 import { MESSAGE_MODEL, type MessageDoc } from './message.schema.js';
+
+export type NewMessage = Omit<MessageDoc, '_id' | 'createdAt' | 'firmId'> & { createdAt: Date };
 
 @Injectable()
 export class MessageRepository {
   constructor(@InjectModel(MESSAGE_MODEL) private readonly messages: Model<MessageDoc>) {}
+
+  /** Returns null when the (conversation, sender, clientMessageId) was already stored. */
+  async insert(firmId: string, msg: NewMessage): Promise<MessageDoc | null> {
+    try {
+      const doc = await this.messages.create({ _id: new Types.ObjectId(), firmId, ...msg });
+      return doc.toObject();
+    } catch (err) {
+      if (isDuplicateKey(err)) return null;
+      throw err;
+    }
+  }
+
+  findBySenderKey(
+    firmId: string,
+    conversationId: string,
+    senderId: string,
+    clientMessageId: string,
+  ): Promise<MessageDoc | null> {
+    return this.messages
+      .findOne({ firmId, conversationId, senderId, clientMessageId })
+      .lean<MessageDoc>()
+      .exec();
+  }
+
+  /** The newest stored message at or before seq: its side counts give the unread numbers. */
+  latestAtOrBefore(firmId: string, conversationId: string, seq: number): Promise<MessageDoc | null> {
+    return this.messages
+      .findOne({ firmId, conversationId, seq: { $lte: seq } })
+      .sort({ seq: -1 })
+      .lean<MessageDoc>()
+      .exec();
+  }
+
+  /** The oldest message of one side after a read pointer: how long the other side has waited. */
+  firstUnread(
+    firmId: string,
+    conversationId: string,
+    fromClient: boolean,
+    afterSeq: number,
+  ): Promise<MessageDoc | null> {
+    const kinds: MessageDoc['sender']['kind'][] = fromClient ? ['client'] : ['staff', 'system'];
+    return this.messages
+      .findOne({ firmId, conversationId, seq: { $gt: afterSeq }, 'sender.kind': { $in: kinds } })
+      .sort({ seq: 1 })
+      .lean<MessageDoc>()
+      .exec();
+  }
+
+  /** Conversations whose message text matches (inbox search). */
+  async conversationIdsMatching(firmId: string, text: string, limit: number): Promise<string[]> {
+    const docs = await this.messages
+      .find({ firmId, text: { $regex: escapeRegex(text), $options: 'i' } })
+      .sort({ createdAt: -1 })
+      .limit(limit)
+      .lean<MessageDoc[]>()
+      .exec();
+    return [...new Set(docs.map((d) => String(d.conversationId)))];
+  }
 
   /** A page of history, returned ascending by seq. */
   async page(
@@ -27,5 +88,14 @@ export class MessageRepository {
       .lean<MessageDoc[]>()
       .exec();
     return newestFirst ? docs.reverse() : docs;
+  }
+
+  /** Every stored message after seq, ascending (reconnect catch-up). */
+  after(firmId: string, conversationId: string, afterSeq: number): Promise<MessageDoc[]> {
+    return this.messages
+      .find({ firmId, conversationId, seq: { $gt: afterSeq } })
+      .sort({ seq: 1 })
+      .lean<MessageDoc[]>()
+      .exec();
   }
 }

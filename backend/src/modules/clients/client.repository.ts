@@ -25,13 +25,14 @@ export class ClientRepository {
   constructor(@InjectModel(CLIENT_MODEL) private readonly clients: Model<ClientDoc>) {}
 
   /** Returns null when the firm already has a client with this CNPJ. */
-  async create(firmId: string, input: { cnpj: string; name: string }): Promise<ClientDoc | null> {
+  async create(firmId: string, input: { cnpj: string; name: string; email: string | null }): Promise<ClientDoc | null> {
     try {
       const doc = await this.clients.create({
         _id: new Types.ObjectId(),
         firmId,
         cnpj: input.cnpj,
         name: input.name,
+        email: input.email,
         searchKey: searchKey(input.name, input.cnpj),
         permissions: NO_PERMISSIONS,
         conversationId: null,
@@ -75,7 +76,7 @@ export class ClientRepository {
   async updateIdentity(
     firmId: string,
     clientId: string,
-    patch: { cnpj?: string; name?: string },
+    patch: { cnpj?: string; name?: string; email?: string | null },
     current: { cnpj: string; name: string },
   ): Promise<ClientDoc | null | 'duplicate'> {
     const next = { ...current, ...patch };

@@ -18,6 +18,8 @@ export interface ClientDoc {
   firmId: Types.ObjectId;
   cnpj: string;
   name: string;
+  /** Where unread reminders go; optional. */
+  email: string | null;
   /** Lowercase, accent-free name + CNPJ: what the list search matches. */
   searchKey: string;
   portal: PortalAccess;
@@ -38,6 +40,7 @@ export const clientSchema = new Schema<ClientDoc>(
     firmId: { type: Schema.Types.ObjectId, required: true },
     cnpj: { type: String, required: true },
     name: { type: String, required: true },
+    email: { type: String, default: null },
     searchKey: { type: String, required: true },
     portal: {
       enabled: { type: Boolean, required: true, default: false },

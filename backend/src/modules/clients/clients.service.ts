@@ -42,6 +42,7 @@ export function toClientItem(doc: ClientDoc, conv?: ConversationDoc): ClientItem
     id: String(doc._id),
     cnpj: doc.cnpj,
     name: doc.name,
+    email: doc.email ?? null,
     portal: {
       enabled: doc.portal.enabled,
       blocked: doc.portal.blocked,
@@ -124,7 +125,7 @@ export class ClientsService {
   async create(caller: StaffPrincipal, input: CreateClientRequest, via = 'form'): Promise<ClientItem> {
     const cnpj = parseCnpj(input.cnpj);
     if (!cnpj) throw invalidCnpj();
-    const doc = await this.clients.create(caller.firmId, { cnpj, name: input.name });
+    const doc = await this.clients.create(caller.firmId, { cnpj, name: input.name, email: input.email ?? null });
     if (!doc) throw duplicateCnpj();
     await this.audit.record(
       caller.firmId,
@@ -142,8 +143,9 @@ export class ClientsService {
 
   async update(caller: StaffPrincipal, clientId: string, patch: UpdateClientRequest): Promise<ClientItem> {
     const current = await this.mustFind(caller.firmId, clientId);
-    const next: { cnpj?: string; name?: string } = {};
+    const next: { cnpj?: string; name?: string; email?: string | null } = {};
     if (patch.name !== undefined) next.name = patch.name;
+    if (patch.email !== undefined) next.email = patch.email;
     if (patch.cnpj !== undefined) {
       const cnpj = parseCnpj(patch.cnpj);
       if (!cnpj) throw invalidCnpj();
@@ -190,7 +192,7 @@ export class ClientsService {
       else {
         seen.add(cnpj);
         try {
-          await this.create(caller, { cnpj, name: name.slice(0, 200) }, 'import');
+          await this.create(caller, { cnpj, name: name.slice(0, 200), email: null }, 'import');
           created++;
         } catch (err) {
           if (!(err instanceof AppError)) throw err;

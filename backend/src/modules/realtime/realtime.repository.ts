@@ -9,6 +9,8 @@ import type { Principal } from '../auth/principal.js';
 
 export interface SocketData {
   principal: Principal;
+  /** Settles when the handshake's session check and room joins are done. */
+  admitted: Promise<void>;
 }
 export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, object, SocketData>;
 export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, object, SocketData>;
@@ -35,6 +37,32 @@ export class RealtimeRepository {
   private get io(): AppServer {
     if (!this.server) throw new Error('Socket.IO server not attached yet');
     return this.server;
+  }
+
+  toFirmStaff<E extends keyof ServerToClientEvents>(
+    firmId: string,
+    event: E,
+    ...args: Parameters<ServerToClientEvents[E]>
+  ): void {
+    this.io.to(rooms.firmStaff(firmId)).emit(event, ...args);
+  }
+
+  toClient<E extends keyof ServerToClientEvents>(
+    clientId: string,
+    event: E,
+    ...args: Parameters<ServerToClientEvents[E]>
+  ): void {
+    this.io.to(rooms.client(clientId)).emit(event, ...args);
+  }
+
+  /** Both sides of a conversation, every tab, every node. */
+  toConversation<E extends keyof ServerToClientEvents>(
+    firmId: string,
+    clientId: string,
+    event: E,
+    ...args: Parameters<ServerToClientEvents[E]>
+  ): void {
+    this.io.to([rooms.firmStaff(firmId), rooms.client(clientId)]).emit(event, ...args);
   }
 
   emitPresence(firmId: string, online: boolean): void {

@@ -35,6 +35,29 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
+    this.events.on('message.created', (e) => {
+      this.realtime.toConversation(e.firmId, e.clientId, 'message:new', e.message);
+      this.realtime.toFirmStaff(e.firmId, 'unread', e.unread);
+    });
+    this.events.on('conversation.read', (e) => {
+      this.realtime.toConversation(e.firmId, e.clientId, 'conversation:read', {
+        conversationId: e.conversationId,
+        side: e.side,
+        seq: e.seq,
+      });
+      this.realtime.toFirmStaff(e.firmId, 'unread', e.unread);
+    });
+    this.events.on('conversation.typing', (e) => {
+      const payload = { conversationId: e.conversationId, typing: e.typing };
+      if (e.from === 'staff') this.realtime.toClient(e.clientId, 'typing', payload);
+      else this.realtime.toFirmStaff(e.firmId, 'typing', payload);
+    });
+    this.events.on('conversation.assigned', (e) =>
+      this.realtime.toFirmStaff(e.firmId, 'conversation:assigned', {
+        conversationId: e.conversationId,
+        assigneeId: e.assigneeId,
+      }),
+    );
     this.events.on('client.access.revoked', (e) => this.realtime.revoke(rooms.client(e.clientId), e.reason));
     this.events.on('staff.access.revoked', (e) => this.realtime.revoke(rooms.staff(e.staffId), e.reason));
     this.events.on('session.ended', (e) => this.realtime.revoke(rooms.session(e.sessionId), e.reason));
@@ -69,13 +92,13 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
     ];
   }
 
-  async connect(socket: AppSocket): Promise<void> {
-    try {
-      await this.admit(socket);
-    } catch (err) {
+  connect(socket: AppSocket): Promise<void> {
+    // The client may emit as soon as it is connected; events wait for this.
+    socket.data.admitted = this.admit(socket).catch((err) => {
       this.logger.warn(`socket setup failed: ${String(err)}`);
       socket.disconnect(true);
-    }
+    });
+    return socket.data.admitted;
   }
 
   private async admit(socket: AppSocket): Promise<void> {
@@ -114,6 +137,28 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
     } else if (principal.permissions.onlineStatus) {
       const online = (await this.presence.online('staff', principal.firmId)).size > 0;
       socket.emit('presence:firm', { online });
+    }
+  }
+
+  /**
+   * The caller as of now: re-read for every event, so a block, a logout or a
+   * permission change applies to open sockets at once, not at reconnect.
+   */
+  async current(socket: AppSocket): Promise<Principal | null> {
+    await socket.data.admitted;
+    const sessionId = socket.data.principal?.sessionId;
+    if (!sessionId) return null;
+    try {
+      const principal = await this.auth.authenticateSession(sessionId);
+      socket.data.principal = principal;
+      return principal;
+    } catch (err) {
+      const code = err instanceof AppError ? err.code : ErrorCode.Internal;
+      if (code === ErrorCode.AccessBlocked || code === ErrorCode.Unauthenticated) {
+        socket.emit('session:revoked', { reason: code === ErrorCode.AccessBlocked ? 'blocked' : 'logout' });
+        socket.disconnect(true);
+      }
+      return null;
     }
   }
 

@@ -1,0 +1,90 @@
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { EventBus } from '../../common/event-bus.js';
+import { type AppConfig, APP_CONFIG } from '../../config/config.js';
+import { ClientRepository } from '../clients/client.repository.js';
+import { ConversationRepository } from '../chat/conversation.repository.js';
+import { JobRepository } from '../jobs/job.repository.js';
+import { JobName, type JobPayloads } from '../jobs/job.types.js';
+import { StaffRepository } from '../staff/staff.repository.js';
+import { MailRepository } from './mail.repository.js';
+
+const jobId = (conversationId: string, side: 'staff' | 'client') => `reminder-${conversationId}-${side}`;
+
+/**
+ * Unread reminders: the first unread message of a side schedules one delayed
+ * job for that conversation and side (the job id deduplicates); a read that
+ * leaves nothing unread removes it; when it fires with messages still unread,
+ * the recipient is notified once and the monitor shows it.
+ */
+@Injectable()
+export class UnreadReminderService implements OnModuleInit {
+  private readonly logger = new Logger('UnreadReminders');
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly jobs: JobRepository,
+    private readonly conversations: ConversationRepository,
+    private readonly clients: ClientRepository,
+    private readonly staff: StaffRepository,
+    private readonly mail: MailRepository,
+    private readonly events: EventBus,
+  ) {}
+
+  onModuleInit(): void {
+    this.events.on('message.created', async (e) => {
+      const side = e.message.sender.kind === 'client' ? 'staff' : 'client';
+      await this.jobs.addOnce(
+        JobName.UnreadReminder,
+        { firmId: e.firmId, conversationId: e.message.conversationId, side, seq: e.message.seq },
+        jobId(e.message.conversationId, side),
+        this.config.UNREAD_REMINDER_SECONDS * 1000,
+      );
+    });
+    this.events.on('conversation.read', async (e) => {
+      const left = e.side === 'staff' ? e.unread.unreadForStaff : e.unread.pendingForClient;
+      if (left === 0) await this.jobs.remove(JobName.UnreadReminder, jobId(e.conversationId, e.side));
+    });
+  }
+
+  /** Worker side: runs when the delay is over. Safe to run twice (the claim is atomic). */
+  async process(job: JobPayloads[JobName.UnreadReminder]): Promise<void> {
+    const { firmId, conversationId, side } = job;
+    const conv = await this.conversations.findById(firmId, conversationId);
+    if (!conv) return;
+    const count = side === 'staff' ? conv.unreadForStaff : conv.pendingForClient;
+    if (count === 0) return;
+    if (!(await this.conversations.claimReminder(firmId, conversationId, side, new Date()))) return;
+    try {
+      const to = await this.recipients(firmId, conv.clientId.toString(), conv.assigneeId?.toString() ?? null, side);
+      const link = side === 'staff' ? `${this.config.PUBLIC_URL}/inbox` : `${this.config.PUBLIC_URL}`;
+      await this.mail.send({
+        to,
+        subject:
+          side === 'staff'
+            ? `${conv.clientName}: ${count} mensagem(ns) aguardando resposta`
+            : `Você tem ${count} mensagem(ns) não lida(s) do seu escritório de contabilidade`,
+        text:
+          side === 'staff'
+            ? `O cliente ${conv.clientName} enviou ${count} mensagem(ns) que ainda não foram lidas.\n\nAbrir: ${link}`
+            : `O escritório enviou ${count} mensagem(ns) que você ainda não leu.\n\nAcesse o portal: ${link}`,
+      });
+      this.logger.log(`reminded ${side} of conversation ${conversationId} (${to.length} recipient(s))`);
+    } catch (err) {
+      // Let the retry notify: the claim is released so the next attempt can take it.
+      await this.conversations.releaseReminder(firmId, conversationId, side);
+      throw err;
+    }
+  }
+
+  private async recipients(firmId: string, clientId: string, assigneeId: string | null, side: 'staff' | 'client') {
+    if (side === 'client') {
+      const client = await this.clients.findById(firmId, clientId);
+      return client?.email ? [client.email] : [];
+    }
+    if (assigneeId) {
+      const assignee = await this.staff.findById(firmId, assigneeId);
+      if (assignee) return [assignee.email];
+    }
+    return (await this.staff.list(firmId)).map((s) => s.email);
+  }
+}
