@@ -38,6 +38,12 @@ export const configSchema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).default(12),
   /** argon2 memory cost in KiB; tests lower it so hashing doesn't dominate the suite. */
   ARGON2_MEMORY_KIB: z.coerce.number().int().min(1024).default(19456),
+  /**
+   * How long a socket counts as live without a heartbeat (a crashed node's
+   * sockets age out after it); heartbeats run every quarter of it. The sweep
+   * that notices runs every 5 s, so the contract's 45 s holds with 40.
+   */
+  PRESENCE_TTL_SECONDS: z.coerce.number().int().min(2).max(40).default(40),
   /** How long a message may stay unread before its recipient is reminded. */
   UNREAD_REMINDER_SECONDS: z.coerce.number().int().min(1).default(900),
   /** Largest attachment accepted, in megabytes. */

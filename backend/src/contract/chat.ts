@@ -52,7 +52,12 @@ export const inboxQuerySchema = z.object({
 });
 export type InboxQuery = z.infer<typeof inboxQuerySchema>;
 
-export const assignRequestSchema = z.object({ assigneeId: z.string().regex(/^[0-9a-f]{24}$/).nullable() });
+export const assignRequestSchema = z.object({
+  assigneeId: z
+    .string()
+    .regex(/^[0-9a-f]{24}$/)
+    .nullable(),
+});
 export type AssignRequest = z.infer<typeof assignRequestSchema>;
 
 /** Monitor: one row per conversation and direction with messages waiting. */

@@ -8,7 +8,10 @@ export const messageSendSchema = z.object({
   clientMessageId: z.string().min(1).max(100),
   text: z.string().min(1).max(10_000),
   /** Ids from POST /api/files, uploaded by the same sender. */
-  attachmentIds: z.array(z.string().regex(/^[0-9a-f]{24}$/)).max(10).optional(),
+  attachmentIds: z
+    .array(z.string().regex(/^[0-9a-f]{24}$/))
+    .max(10)
+    .optional(),
 });
 export type MessageSendPayload = z.infer<typeof messageSendSchema>;
 

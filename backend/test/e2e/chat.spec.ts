@@ -7,7 +7,9 @@ import { type ClientSession, makeFirm, makePortalClient, type StaffSession } fro
 type SendAck = Ack<{ message: Message }>;
 
 function emitAck<T>(socket: TestSocket, event: string, payload: unknown): Promise<T> {
-  return (socket as unknown as { timeout: (ms: number) => { emitWithAck: (e: string, p: unknown) => Promise<T> } })
+  return (
+    socket as unknown as { timeout: (ms: number) => { emitWithAck: (e: string, p: unknown) => Promise<T> } }
+  )
     .timeout(5000)
     .emitWithAck(event, payload);
 }
@@ -57,7 +59,10 @@ describe('chat over Socket.IO', () => {
     const atClient = collect<Message>(c, 'message:new');
     const atTab1 = collect<Message>(tab1, 'message:new');
     const atTab2 = collect<Message>(tab2, 'message:new');
-    const unread = collect<{ conversationId: string; unreadForStaff: number; pendingForClient: number }>(tab1, 'unread');
+    const unread = collect<{ conversationId: string; unreadForStaff: number; pendingForClient: number }>(
+      tab1,
+      'unread',
+    );
 
     const a = await send(c, { text: 'Bom dia! <b>segue</b> a dúvida' });
     expect(a.ok).toBe(true);
@@ -74,9 +79,18 @@ describe('chat over Socket.IO', () => {
     for (const seen of [atClient, atTab1, atTab2]) {
       await expect.poll(() => seen.map((m) => m.seq)).toEqual([a.message.seq, a.message.seq + 1]);
     }
-    await expect.poll(() => unread.at(-1)).toEqual({ conversationId, unreadForStaff: 1, pendingForClient: 1 });
-    const history = await t.http().get(`/api/conversations/${conversationId}/messages`).set(client.auth).expect(200);
-    expect(history.body.items.map((m: Message) => m.text)).toEqual(['Bom dia! <b>segue</b> a dúvida', 'Olá, vamos ver.']);
+    await expect
+      .poll(() => unread.at(-1))
+      .toEqual({ conversationId, unreadForStaff: 1, pendingForClient: 1 });
+    const history = await t
+      .http()
+      .get(`/api/conversations/${conversationId}/messages`)
+      .set(client.auth)
+      .expect(200);
+    expect(history.body.items.map((m: Message) => m.text)).toEqual([
+      'Bom dia! <b>segue</b> a dúvida',
+      'Olá, vamos ver.',
+    ]);
   });
 
   it('stores a retried clientMessageId once and acks the same message', async () => {
@@ -91,7 +105,11 @@ describe('chat over Socket.IO', () => {
     if (!first.ok || !again.ok || !third.ok) return;
     expect(again.message.id).toBe(first.message.id);
     expect(third.message.id).toBe(first.message.id);
-    const all = await t.http().get(`/api/conversations/${conversationId}/messages`).query({ limit: 500 }).set(staff.auth);
+    const all = await t
+      .http()
+      .get(`/api/conversations/${conversationId}/messages`)
+      .query({ limit: 500 })
+      .set(staff.auth);
     expect(all.body.items.filter((m: Message) => m.clientMessageId === clientMessageId)).toHaveLength(1);
   });
 
@@ -137,7 +155,12 @@ describe('chat over Socket.IO', () => {
     await emitAck(s, 'conversation:read', { conversationId: conv, seq: 4 });
     await emitAck(c, 'conversation:read', { conversationId: conv, seq: 4 });
     const item = await t.http().get(`/api/conversations/${conv}`).set(firm.auth).expect(200);
-    expect(item.body).toMatchObject({ unreadForStaff: 0, pendingForClient: 0, staffReadSeq: 4, clientReadSeq: 4 });
+    expect(item.body).toMatchObject({
+      unreadForStaff: 0,
+      pendingForClient: 0,
+      staffReadSeq: 4,
+      clientReadSeq: 4,
+    });
   });
 
   it('sync returns exactly what a reconnecting client missed, in order', async () => {
@@ -151,15 +174,25 @@ describe('chat over Socket.IO', () => {
     c1.disconnect();
     for (const text of ['perdida 1', 'perdida 2', 'perdida 3']) await send(s, { conversationId: conv, text });
     const c2 = await open(cl.token);
-    const res = await emitAck<Ack<{ messages: Message[] }>>(c2, 'sync', { conversationId: conv, afterSeq: lastSeen });
+    const res = await emitAck<Ack<{ messages: Message[] }>>(c2, 'sync', {
+      conversationId: conv,
+      afterSeq: lastSeen,
+    });
     expect(res.ok && res.messages.map((m) => [m.seq, m.text])).toEqual([
       [lastSeen + 1, 'perdida 1'],
       [lastSeen + 2, 'perdida 2'],
       [lastSeen + 3, 'perdida 3'],
     ]);
-    const none = await emitAck<Ack<{ messages: Message[] }>>(c2, 'sync', { conversationId: conv, afterSeq: lastSeen + 3 });
+    const none = await emitAck<Ack<{ messages: Message[] }>>(c2, 'sync', {
+      conversationId: conv,
+      afterSeq: lastSeen + 3,
+    });
     expect(none).toEqual({ ok: true, messages: [] });
-    const older = await t.http().get(`/api/conversations/${conv}/messages`).query({ beforeSeq: 3, limit: 1 }).set(firm.auth);
+    const older = await t
+      .http()
+      .get(`/api/conversations/${conv}/messages`)
+      .query({ beforeSeq: 3, limit: 1 })
+      .set(firm.auth);
     expect(older.body.items.map((m: Message) => m.seq)).toEqual([2]);
   });
 
@@ -200,16 +233,31 @@ describe('chat over Socket.IO', () => {
     const nc = await open(noChat.token);
     const denied = await send(nc, { text: 'oi' });
     expect(!denied.ok && denied.error.code).toBe('PERMISSION_DENIED');
-    const deniedSync = await emitAck<Ack>(nc, 'sync', { conversationId: noChat.client.conversationId, afterSeq: 0 });
+    const deniedSync = await emitAck<Ack>(nc, 'sync', {
+      conversationId: noChat.client.conversationId,
+      afterSeq: 0,
+    });
     expect(!deniedSync.ok && deniedSync.error.code).toBe('PERMISSION_DENIED');
 
     // Permission changes apply to an open socket at once.
-    await t.http().put(`/api/clients/${client.client.id}/portal`).set(staff.auth).send({ enabled: true, permissions: { chat: false } });
+    await t
+      .http()
+      .put(`/api/clients/${client.client.id}/portal`)
+      .set(staff.auth)
+      .send({ enabled: true, permissions: { chat: false } });
     const revokedPerm = await send(c, { text: 'ainda posso?' });
     expect(!revokedPerm.ok && revokedPerm.error.code).toBe('PERMISSION_DENIED');
-    await t.http().put(`/api/clients/${client.client.id}/portal`).set(staff.auth).send({ enabled: true, permissions: { chat: true } });
+    await t
+      .http()
+      .put(`/api/clients/${client.client.id}/portal`)
+      .set(staff.auth)
+      .send({ enabled: true, permissions: { chat: true } });
 
-    const imp = await t.http().post(`/api/clients/${client.client.id}/impersonate`).set(staff.auth).expect(200);
+    const imp = await t
+      .http()
+      .post(`/api/clients/${client.client.id}/impersonate`)
+      .set(staff.auth)
+      .expect(200);
     const is = await open(imp.body.token);
     const ro = await send(is, { text: 'como cliente' });
     expect(!ro.ok && ro.error.code).toBe('READ_ONLY_SESSION');

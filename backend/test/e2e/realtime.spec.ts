@@ -109,6 +109,27 @@ describe('sockets: authentication, revocation, presence', () => {
     expect(blindEvents).toEqual([]);
   });
 
+  it('tells staff when a colleague or a client comes online and goes', async () => {
+    const admin = await makeFirm(t);
+    const acc = await makeStaff(t, admin);
+    const c = await makePortalClient(t, admin);
+    const s = open(admin.token);
+    await waitForEvent(s, 'connect');
+    const staffEvents: unknown[] = [];
+    const clientEvents: unknown[] = [];
+    // Its own arrival may reach it too; only the colleague's matter here.
+    s.on('presence:staff', (p) => p.staffId === acc.user.id && staffEvents.push(p));
+    s.on('presence:client', (p) => clientEvents.push(p));
+    const accSocket = open(acc.token);
+    const clientSocket = open(c.token);
+    await expect.poll(() => staffEvents).toEqual([{ staffId: acc.user.id, online: true }]);
+    await expect.poll(() => clientEvents).toEqual([{ clientId: c.client.id, online: true }]);
+    accSocket.disconnect();
+    clientSocket.disconnect();
+    await expect.poll(() => staffEvents.at(-1)).toEqual({ staffId: acc.user.id, online: false });
+    await expect.poll(() => clientEvents.at(-1)).toEqual({ clientId: c.client.id, online: false });
+  });
+
   it('impersonated sockets never make the client look online', async () => {
     const admin = await makeFirm(t);
     const c = await makePortalClient(t, admin);

@@ -7,7 +7,11 @@ export interface ReceivedMail {
 }
 
 /** A local SMTP sink: accepts everything on a free loopback port and keeps what it got. */
-export async function startSmtpSink(): Promise<{ url: string; mails: ReceivedMail[]; close: () => Promise<void> }> {
+export async function startSmtpSink(): Promise<{
+  url: string;
+  mails: ReceivedMail[];
+  close: () => Promise<void>;
+}> {
   const mails: ReceivedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,

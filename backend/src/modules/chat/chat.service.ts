@@ -131,7 +131,11 @@ export class ChatService {
     return { items: docs.map(toMessageDto) };
   }
 
-  async assign(caller: StaffPrincipal, conversationId: string, body: AssignRequest): Promise<ConversationItem> {
+  async assign(
+    caller: StaffPrincipal,
+    conversationId: string,
+    body: AssignRequest,
+  ): Promise<ConversationItem> {
     await this.conversationFor(caller, conversationId);
     if (body.assigneeId && !(await this.staff.findById(caller.firmId, body.assigneeId))) {
       throw new AppError(400, ErrorCode.ValidationFailed, 'assigneeId is not a member of this firm');
@@ -165,7 +169,12 @@ export class ChatService {
           ? { kind: 'staff' as const, id: caller.staffId, name: caller.name }
           : { kind: 'client' as const, id: caller.clientId, name: caller.name };
 
-      const existing = await this.messages.findBySenderKey(caller.firmId, conversationId, sender.id, input.clientMessageId);
+      const existing = await this.messages.findBySenderKey(
+        caller.firmId,
+        conversationId,
+        sender.id,
+        input.clientMessageId,
+      );
       if (existing) return { ok: true, message: toMessageDto(existing) };
 
       const attachments = await this.attachments(caller, sender.id, input.attachmentIds ?? []);
@@ -192,7 +201,12 @@ export class ChatService {
       });
       if (!stored) {
         // A concurrent retry stored it first; this seq stays unused (seqs only grow).
-        const winner = await this.messages.findBySenderKey(caller.firmId, conversationId, sender.id, input.clientMessageId);
+        const winner = await this.messages.findBySenderKey(
+          caller.firmId,
+          conversationId,
+          sender.id,
+          input.clientMessageId,
+        );
         if (!winner) throw new Error('duplicate message vanished');
         return { ok: true, message: toMessageDto(winner) };
       }
@@ -216,7 +230,11 @@ export class ChatService {
     }
   }
 
-  private async attachments(caller: Principal, senderId: string, ids: string[]): Promise<MessageDoc['attachments']> {
+  private async attachments(
+    caller: Principal,
+    senderId: string,
+    ids: string[],
+  ): Promise<MessageDoc['attachments']> {
     if (!ids.length) return [];
     const found = await this.files.findMany(caller.firmId, [...new Set(ids)]);
     const usable = found.filter((f) => f.meta.uploader.id === senderId && f.meta.conversationId === null);
@@ -244,7 +262,9 @@ export class ChatService {
         const otherTotal = side === 'staff' ? conv.clientMsgCount : conv.firmMsgCount;
         const otherRead = at ? (side === 'staff' ? at.clientCount : at.firmCount) : 0;
         const unread = Math.max(0, otherTotal - otherRead);
-        if (await this.conversations.advanceRead(caller.firmId, conversationId, side, seq, unread, otherTotal)) {
+        if (
+          await this.conversations.advanceRead(caller.firmId, conversationId, side, seq, unread, otherTotal)
+        ) {
           await this.events.emit('conversation.read', {
             firmId: caller.firmId,
             clientId: String(conv.clientId),
@@ -305,8 +325,20 @@ export class ChatService {
       const conversationId = String(conv._id);
       const client = { id: String(conv.clientId), name: conv.clientName };
       const sides = [
-        { direction: 'toStaff' as const, count: conv.unreadForStaff, fromClient: true, read: conv.staffReadSeq, reminded: conv.remindedStaffAt },
-        { direction: 'toClient' as const, count: conv.pendingForClient, fromClient: false, read: conv.clientReadSeq, reminded: conv.remindedClientAt },
+        {
+          direction: 'toStaff' as const,
+          count: conv.unreadForStaff,
+          fromClient: true,
+          read: conv.staffReadSeq,
+          reminded: conv.remindedStaffAt,
+        },
+        {
+          direction: 'toClient' as const,
+          count: conv.pendingForClient,
+          fromClient: false,
+          read: conv.clientReadSeq,
+          reminded: conv.remindedClientAt,
+        },
       ];
       for (const s of sides) {
         if (s.count <= 0) continue;
@@ -330,8 +362,9 @@ export class ChatService {
     ]);
     return {
       items,
-      staffOnline: staff.filter((s) => online.has(String(s._id))).map((s) => ({ id: String(s._id), name: s.name })),
+      staffOnline: staff
+        .filter((s) => online.has(String(s._id)))
+        .map((s) => ({ id: String(s._id), name: s.name })),
     };
   }
 }
-

@@ -102,18 +102,32 @@ export class ConversationRepository {
     const res = await this.conversations
       .updateOne(
         { _id: conversationId, firmId, [readField]: { $lt: seq }, [countField]: expectedOtherCount },
-        { $set: { [readField]: seq, [unreadField]: unread, ...(unread === 0 ? { [remindedField]: null } : {}) } },
+        {
+          $set: {
+            [readField]: seq,
+            [unreadField]: unread,
+            ...(unread === 0 ? { [remindedField]: null } : {}),
+          },
+        },
       )
       .exec();
     return res.modifiedCount === 1;
   }
 
   /** Claims a side's reminder: true for the one caller that set it, so the recipient is told once. */
-  async claimReminder(firmId: string, conversationId: string, side: 'staff' | 'client', at: Date): Promise<boolean> {
+  async claimReminder(
+    firmId: string,
+    conversationId: string,
+    side: 'staff' | 'client',
+    at: Date,
+  ): Promise<boolean> {
     const [field, unreadField] =
       side === 'staff' ? ['remindedStaffAt', 'unreadForStaff'] : ['remindedClientAt', 'pendingForClient'];
     const res = await this.conversations
-      .updateOne({ _id: conversationId, firmId, [field]: null, [unreadField]: { $gt: 0 } }, { $set: { [field]: at } })
+      .updateOne(
+        { _id: conversationId, firmId, [field]: null, [unreadField]: { $gt: 0 } },
+        { $set: { [field]: at } },
+      )
       .exec();
     return res.modifiedCount === 1;
   }
@@ -123,9 +137,17 @@ export class ConversationRepository {
     await this.conversations.updateOne({ _id: conversationId, firmId }, { $set: { [field]: null } }).exec();
   }
 
-  setAssignee(firmId: string, conversationId: string, assigneeId: string | null): Promise<ConversationDoc | null> {
+  setAssignee(
+    firmId: string,
+    conversationId: string,
+    assigneeId: string | null,
+  ): Promise<ConversationDoc | null> {
     return this.conversations
-      .findOneAndUpdate({ _id: conversationId, firmId }, { $set: { assigneeId } }, { returnDocument: 'after' })
+      .findOneAndUpdate(
+        { _id: conversationId, firmId },
+        { $set: { assigneeId } },
+        { returnDocument: 'after' },
+      )
       .lean<ConversationDoc>()
       .exec();
   }

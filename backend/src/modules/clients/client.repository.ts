@@ -25,7 +25,10 @@ export class ClientRepository {
   constructor(@InjectModel(CLIENT_MODEL) private readonly clients: Model<ClientDoc>) {}
 
   /** Returns null when the firm already has a client with this CNPJ. */
-  async create(firmId: string, input: { cnpj: string; name: string; email: string | null }): Promise<ClientDoc | null> {
+  async create(
+    firmId: string,
+    input: { cnpj: string; name: string; email: string | null },
+  ): Promise<ClientDoc | null> {
     try {
       const doc = await this.clients.create({
         _id: new Types.ObjectId(),

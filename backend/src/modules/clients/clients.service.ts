@@ -125,7 +125,11 @@ export class ClientsService {
   async create(caller: StaffPrincipal, input: CreateClientRequest, via = 'form'): Promise<ClientItem> {
     const cnpj = parseCnpj(input.cnpj);
     if (!cnpj) throw invalidCnpj();
-    const doc = await this.clients.create(caller.firmId, { cnpj, name: input.name, email: input.email ?? null });
+    const doc = await this.clients.create(caller.firmId, {
+      cnpj,
+      name: input.name,
+      email: input.email ?? null,
+    });
     if (!doc) throw duplicateCnpj();
     await this.audit.record(
       caller.firmId,

@@ -16,9 +16,11 @@ export function sniffContentType(data: Buffer, name: string): string | null {
     // OOXML is a zip whose entry names say which application it belongs to.
     const names = data.toString('latin1');
     if (!names.includes('[Content_Types].xml')) return null;
-    if (names.includes('word/')) return 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+    if (names.includes('word/'))
+      return 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
     if (names.includes('xl/')) return 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-    if (names.includes('ppt/')) return 'application/vnd.openxmlformats-officedocument.presentationml.presentation';
+    if (names.includes('ppt/'))
+      return 'application/vnd.openxmlformats-officedocument.presentationml.presentation';
     return null;
   }
   if (starts([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) {
@@ -26,7 +28,11 @@ export function sniffContentType(data: Buffer, name: string): string | null {
     if (ext === 'ppt') return 'application/vnd.ms-powerpoint';
     return 'application/msword';
   }
-  const head = data.subarray(0, 512).toString('utf8').replace(/^\uFEFF/, '').trimStart();
+  const head = data
+    .subarray(0, 512)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trimStart();
   // XML (NF-e, SPED…): a declaration, or a root element, and no NUL bytes.
   if ((head.startsWith('<?xml') || /^<[A-Za-z_][\w:.-]*[\s>/]/.test(head)) && !data.includes(0)) {
     return 'application/xml';

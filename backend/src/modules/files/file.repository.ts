@@ -45,7 +45,12 @@ export class FileRepository {
       .limit(1)
       .toArray();
     if (!doc) return null;
-    return { id: String(doc._id), name: doc.filename, size: doc.length, meta: doc.metadata as StoredFileMeta };
+    return {
+      id: String(doc._id),
+      name: doc.filename,
+      size: doc.length,
+      meta: doc.metadata as StoredFileMeta,
+    };
   }
 
   async findMany(firmId: string, fileIds: string[]): Promise<StoredFile[]> {

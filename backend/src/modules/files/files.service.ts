@@ -30,7 +30,8 @@ export class FilesService {
 
   async upload(caller: Principal, file: UploadedFile | undefined): Promise<FileItem> {
     this.assertCanUse(caller);
-    if (!file) throw new AppError(400, ErrorCode.ValidationFailed, 'Send the file in the multipart field "file"');
+    if (!file)
+      throw new AppError(400, ErrorCode.ValidationFailed, 'Send the file in the multipart field "file"');
     if (file.size > this.config.UPLOAD_MAX_MB * 1024 * 1024) {
       throw new AppError(413, ErrorCode.PayloadTooLarge, `Arquivo maior que ${this.config.UPLOAD_MAX_MB} MB`);
     }
@@ -47,7 +48,10 @@ export class FilesService {
     const name = Buffer.from(file.originalname, 'latin1').toString('utf8').slice(0, 200) || 'arquivo';
     const stored = await this.files.save(name, file.buffer, {
       firmId: caller.firmId,
-      uploader: caller.kind === 'staff' ? { kind: 'staff', id: caller.staffId } : { kind: 'client', id: caller.clientId },
+      uploader:
+        caller.kind === 'staff'
+          ? { kind: 'staff', id: caller.staffId }
+          : { kind: 'client', id: caller.clientId },
       contentType,
       conversationId: null,
     });

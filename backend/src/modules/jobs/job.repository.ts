@@ -1,7 +1,14 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { type ConnectionOptions, type Job, Queue, Worker } from 'bullmq';
 import { type AppConfig, APP_CONFIG } from '../../config/config.js';
-import { JOB_DEFAULTS, JOB_QUEUE, type JobHandlers, type JobName, type JobPayloads, QueueName } from './job.types.js';
+import {
+  JOB_DEFAULTS,
+  JOB_QUEUE,
+  type JobHandlers,
+  type JobName,
+  type JobPayloads,
+  QueueName,
+} from './job.types.js';
 
 /** BullMQ queues and workers; the only file that imports bullmq. */
 @Injectable()
@@ -27,14 +34,23 @@ export class JobRepository implements OnModuleDestroy {
   private queue(name: QueueName): Queue {
     let q = this.queues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: this.connection, prefix: this.prefix, defaultJobOptions: JOB_DEFAULTS });
+      q = new Queue(name, {
+        connection: this.connection,
+        prefix: this.prefix,
+        defaultJobOptions: JOB_DEFAULTS,
+      });
       this.queues.set(name, q);
     }
     return q;
   }
 
   /** Adds a job once per id: a second add with the same id while it waits is a no-op. */
-  async addOnce<N extends JobName>(name: N, data: JobPayloads[N], jobId: string, delayMs: number): Promise<void> {
+  async addOnce<N extends JobName>(
+    name: N,
+    data: JobPayloads[N],
+    jobId: string,
+    delayMs: number,
+  ): Promise<void> {
     await this.queue(JOB_QUEUE[name]).add(name, data, { jobId, delay: delayMs });
   }
 
@@ -57,7 +73,9 @@ export class JobRepository implements OnModuleDestroy {
         { connection: this.connection, prefix: this.prefix, concurrency: 4 },
       );
       worker.on('failed', (job, err) =>
-        this.logger.warn(`${queueName}/${job?.name} ${job?.id} failed (attempt ${job?.attemptsMade}): ${err.message}`),
+        this.logger.warn(
+          `${queueName}/${job?.name} ${job?.id} failed (attempt ${job?.attemptsMade}): ${err.message}`,
+        ),
       );
       this.workers.push(worker);
     }

@@ -55,7 +55,12 @@ export class UnreadReminderService implements OnModuleInit {
     if (count === 0) return;
     if (!(await this.conversations.claimReminder(firmId, conversationId, side, new Date()))) return;
     try {
-      const to = await this.recipients(firmId, conv.clientId.toString(), conv.assigneeId?.toString() ?? null, side);
+      const to = await this.recipients(
+        firmId,
+        conv.clientId.toString(),
+        conv.assigneeId?.toString() ?? null,
+        side,
+      );
       const link = side === 'staff' ? `${this.config.PUBLIC_URL}/inbox` : `${this.config.PUBLIC_URL}`;
       await this.mail.send({
         to,
@@ -76,7 +81,12 @@ export class UnreadReminderService implements OnModuleInit {
     }
   }
 
-  private async recipients(firmId: string, clientId: string, assigneeId: string | null, side: 'staff' | 'client') {
+  private async recipients(
+    firmId: string,
+    clientId: string,
+    assigneeId: string | null,
+    side: 'staff' | 'client',
+  ) {
     if (side === 'client') {
       const client = await this.clients.findById(firmId, clientId);
       return client?.email ? [client.email] : [];

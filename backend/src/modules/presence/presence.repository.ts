@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
+import { type AppConfig, APP_CONFIG } from '../../config/config.js';
 import { RedisClient } from '../../infra/redis.provider.js';
-
-/** How long a socket counts as live without a heartbeat: a dead node's sockets age out. */
-export const PRESENCE_TTL_MS = 40_000;
 
 type Kind = 'staff' | 'client';
 
@@ -33,12 +32,23 @@ return online and 1 or 0
  */
 @Injectable()
 export class PresenceRepository {
-  constructor(private readonly client: RedisClient) {}
+  private readonly ttlMs: number;
+
+  constructor(
+    private readonly client: RedisClient,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.ttlMs = config.PRESENCE_TTL_SECONDS * 1000;
+  }
+
+  get heartbeatMs(): number {
+    return this.ttlMs / 4;
+  }
 
   async add(kind: Kind, firmId: string, subjectId: string, socketId: string): Promise<void> {
     await this.client.redis.zadd(
       socketsKey(kind, firmId),
-      Date.now() + PRESENCE_TTL_MS,
+      Date.now() + this.ttlMs,
       `${subjectId}|${socketId}`,
     );
   }
@@ -56,7 +66,7 @@ export class PresenceRepository {
   ): Promise<void> {
     const key = socketsKey(kind, firmId);
     const member = `${subjectId}|${socketId}`;
-    const changed = await this.client.redis.zadd(key, 'XX', 'CH', Date.now() + PRESENCE_TTL_MS, member);
+    const changed = await this.client.redis.zadd(key, 'XX', 'CH', Date.now() + this.ttlMs, member);
     if (Number(changed) === 0 && stillConnected()) await this.add(kind, firmId, subjectId, socketId);
   }
 
@@ -68,6 +78,12 @@ export class PresenceRepository {
   async online(kind: Kind, firmId: string): Promise<Set<string>> {
     const members = await this.client.redis.zrangebyscore(socketsKey(kind, firmId), Date.now(), '+inf');
     return new Set(members.map((m) => m.split('|')[0]));
+  }
+
+  /** Live sockets of one staff member or client (1 after its first connect, 0 after its last disconnect). */
+  async socketCount(kind: Kind, firmId: string, subjectId: string): Promise<number> {
+    const members = await this.client.redis.zrangebyscore(socketsKey(kind, firmId), Date.now(), '+inf');
+    return members.filter((m) => m.startsWith(`${subjectId}|`)).length;
   }
 
   /** Recomputes whether any staff is online; returns the new state if it changed, else null. */

@@ -41,7 +41,10 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   }
 
   @SubscribeMessage('message:send')
-  async send(@ConnectedSocket() socket: AppSocket, @MessageBody() body: unknown): Promise<Ack<{ message: Message }>> {
+  async send(
+    @ConnectedSocket() socket: AppSocket,
+    @MessageBody() body: unknown,
+  ): Promise<Ack<{ message: Message }>> {
     const caller = await this.realtime.current(socket);
     return caller ? this.chat.send(caller, body) : revoked;
   }
@@ -53,7 +56,10 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   }
 
   @SubscribeMessage('sync')
-  async sync(@ConnectedSocket() socket: AppSocket, @MessageBody() body: unknown): Promise<Ack<{ messages: Message[] }>> {
+  async sync(
+    @ConnectedSocket() socket: AppSocket,
+    @MessageBody() body: unknown,
+  ): Promise<Ack<{ messages: Message[] }>> {
     const caller = await this.realtime.current(socket);
     return caller ? this.chat.sync(caller, body) : revoked;
   }

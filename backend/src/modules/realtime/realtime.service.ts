@@ -8,7 +8,6 @@ import { SESSION_COOKIE } from '../auth/session-cookie.js';
 import { PresenceRepository } from '../presence/presence.repository.js';
 import { type AppServer, type AppSocket, RealtimeRepository, rooms } from './realtime.repository.js';
 
-const HEARTBEAT_MS = 10_000;
 const SWEEP_MS = 5_000;
 
 function tokenFromHandshake(socket: AppSocket): string | undefined {
@@ -87,7 +86,7 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
   attach(server: AppServer): void {
     this.realtime.attach(server);
     this.timers = [
-      setInterval(() => void this.heartbeat(), HEARTBEAT_MS),
+      setInterval(() => void this.heartbeat(), this.presence.heartbeatMs),
       setInterval(() => void this.sweep(), SWEEP_MS),
     ];
   }
@@ -132,6 +131,7 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
       return;
     }
 
+    await this.announce(principal, true);
     if (principal.kind === 'staff') {
       await this.refreshFirm(principal.firmId);
     } else if (principal.permissions.onlineStatus) {
@@ -167,11 +167,21 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
     if (this.closing || !p || (p.kind === 'client' && p.impersonator)) return;
     try {
       await this.presence.remove(p.kind, p.firmId, subjectOf(p), socket.id);
+      await this.announce(p, false);
       if (p.kind === 'staff') await this.refreshFirm(p.firmId);
     } catch (err) {
       // During shutdown Redis may already be gone; the entry then ages out by itself.
       this.logger.warn(`presence update on disconnect failed: ${String(err)}`);
     }
+  }
+
+  /** Tells the firm's staff when a colleague or a client comes online (first socket) or goes (last). */
+  private async announce(p: Principal, connected: boolean): Promise<void> {
+    const count = await this.presence.socketCount(p.kind, p.firmId, subjectOf(p));
+    if (connected ? count !== 1 : count !== 0) return;
+    if (p.kind === 'staff')
+      this.realtime.toFirmStaff(p.firmId, 'presence:staff', { staffId: p.staffId, online: connected });
+    else this.realtime.toFirmStaff(p.firmId, 'presence:client', { clientId: p.clientId, online: connected });
   }
 
   private async refreshFirm(firmId: string): Promise<void> {
