@@ -37,6 +37,8 @@ export const conversationItemSchema = z.object({
     .object({ seq: z.number().int(), text: z.string(), senderKind: z.enum(['staff', 'client', 'system']) })
     .nullable(),
   lastSeq: z.number().int(),
+  /** The client has the portal open right now. */
+  clientOnline: z.boolean(),
   /** Read pointers: everything up to this seq was read by that side (read receipts). */
   staffReadSeq: z.number().int(),
   clientReadSeq: z.number().int(),

@@ -17,6 +17,8 @@ export const clientItemSchema = z.object({
   pendingForClient: z.number().int(),
   unreadForStaff: z.number().int(),
   conversationId: z.string().nullable(),
+  /** The client has the portal open right now (any tab, any device). */
+  online: z.boolean(),
   createdAt: z.string(),
 });
 export type ClientItem = z.infer<typeof clientItemSchema>;

@@ -47,7 +47,7 @@ export function toMessageDto(doc: MessageDoc): Message {
   };
 }
 
-export function toConversationItem(doc: ConversationDoc): ConversationItem {
+export function toConversationItem(doc: ConversationDoc, clientOnline = false): ConversationItem {
   return {
     id: String(doc._id),
     client: { id: String(doc.clientId), name: doc.clientName },
@@ -57,6 +57,7 @@ export function toConversationItem(doc: ConversationDoc): ConversationItem {
     assigneeId: doc.assigneeId ? String(doc.assigneeId) : null,
     lastMessage: doc.lastMessage ? { seq: doc.lastSeq, ...doc.lastMessage } : null,
     lastSeq: doc.lastSeq,
+    clientOnline,
     staffReadSeq: doc.staffReadSeq,
     clientReadSeq: doc.clientReadSeq,
   };
@@ -118,11 +119,14 @@ export class ChatService {
       onlyIds: search ? await this.messages.conversationIdsMatching(caller.firmId, search, 500) : undefined,
       limit: 500,
     });
-    return { items: docs.map(toConversationItem) };
+    const online = await this.presence.online('client', caller.firmId);
+    return { items: docs.map((d) => toConversationItem(d, online.has(String(d.clientId)))) };
   }
 
   async get(caller: Principal, conversationId: string): Promise<ConversationItem> {
-    return toConversationItem(await this.conversationFor(caller, conversationId));
+    const conv = await this.conversationFor(caller, conversationId);
+    const online = await this.presence.online('client', caller.firmId);
+    return toConversationItem(conv, online.has(String(conv.clientId)));
   }
 
   async history(caller: Principal, conversationId: string, q: MessagesQuery): Promise<MessageListResponse> {
@@ -147,7 +151,8 @@ export class ChatService {
       conversationId,
       assigneeId: body.assigneeId,
     });
-    return toConversationItem(doc);
+    const online = await this.presence.online('client', caller.firmId);
+    return toConversationItem(doc, online.has(String(doc.clientId)));
   }
 
   /**

@@ -29,13 +29,14 @@ import { AuthService } from '../auth/auth.service.js';
 import type { StaffPrincipal } from '../auth/principal.js';
 import { ConversationRepository } from '../chat/conversation.repository.js';
 import type { ConversationDoc } from '../chat/conversation.schema.js';
+import { PresenceRepository } from '../presence/presence.repository.js';
 import { ClientRepository } from './client.repository.js';
 import type { ClientDoc } from './client.schema.js';
 import { parseClientCsv } from './csv.js';
 
 const MAX_IMPORT_ROWS = 5000;
 
-export function toClientItem(doc: ClientDoc, conv?: ConversationDoc): ClientItem {
+export function toClientItem(doc: ClientDoc, conv?: ConversationDoc, online = false): ClientItem {
   const locked =
     doc.portal.lockedUntil && doc.portal.lockedUntil > new Date() ? doc.portal.lockedUntil : null;
   return {
@@ -53,6 +54,7 @@ export function toClientItem(doc: ClientDoc, conv?: ConversationDoc): ClientItem
     pendingForClient: conv?.pendingForClient ?? 0,
     unreadForStaff: conv?.unreadForStaff ?? 0,
     conversationId: doc.conversationId ? String(doc.conversationId) : null,
+    online,
     createdAt: doc.createdAt.toISOString(),
   };
 }
@@ -75,6 +77,7 @@ export class ClientsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clients: ClientRepository,
     private readonly conversations: ConversationRepository,
+    private readonly presence: PresenceRepository,
     private readonly audit: AuditService,
     private readonly auth: AuthService,
     private readonly events: EventBus,
@@ -89,10 +92,11 @@ export class ClientsService {
   }
 
   private async item(doc: ClientDoc): Promise<ClientItem> {
-    const [conv] = doc.conversationId
-      ? await this.conversations.findByClientIds(String(doc.firmId), [String(doc._id)])
-      : [];
-    return toClientItem(doc, conv);
+    const [[conv], online] = await Promise.all([
+      doc.conversationId ? this.conversations.findByClientIds(String(doc.firmId), [String(doc._id)]) : [],
+      this.presence.online('client', String(doc.firmId)),
+    ]);
+    return toClientItem(doc, conv, online.has(String(doc._id)));
   }
 
   async list(caller: StaffPrincipal, q: ListClientsQuery): Promise<ListClientsResponse> {
@@ -105,13 +109,16 @@ export class ClientsService {
       skip: (q.page - 1) * q.pageSize,
       limit: q.pageSize,
     });
-    const convs = await this.conversations.findByClientIds(
-      caller.firmId,
-      items.map((c) => String(c._id)),
-    );
+    const [convs, online] = await Promise.all([
+      this.conversations.findByClientIds(
+        caller.firmId,
+        items.map((c) => String(c._id)),
+      ),
+      this.presence.online('client', caller.firmId),
+    ]);
     const byClient = new Map(convs.map((c) => [String(c.clientId), c]));
     return {
-      items: items.map((c) => toClientItem(c, byClient.get(String(c._id)))),
+      items: items.map((c) => toClientItem(c, byClient.get(String(c._id)), online.has(String(c._id)))),
       total,
       page: q.page,
       pageSize: q.pageSize,
