@@ -46,6 +46,8 @@ describe('MongoDB-wire server capabilities', () => {
       sender: { kind: 'client' as const, id: 'c', name: 'C' },
       senderId: 'c',
       text: 't',
+      clientCount: 1,
+      firmCount: 0,
     };
     await Message.create({ ...msg, seq: 1, clientMessageId: 'm1' });
     await expect(Message.create({ ...msg, seq: 1, clientMessageId: 'm2' })).rejects.toMatchObject({
