@@ -3,7 +3,8 @@ import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CoreModule } from './app.module.js';
 import { loadConfig, type AppConfig } from './config/config.js';
-import { completeCnpj, formatCnpj } from './contract/index.js';
+import { type ClientItem, completeCnpj, formatCnpj } from './contract/index.js';
+import { ChatService } from './modules/chat/chat.service.js';
 import { ClientsService } from './modules/clients/clients.service.js';
 import { FirmRepository } from './modules/firms/firm.repository.js';
 import { FirmsService } from './modules/firms/firms.service.js';
@@ -17,7 +18,7 @@ class SeedModule {
     return {
       module: SeedModule,
       imports: [CoreModule.forRoot(config)],
-      providers: [FirmsService, ClientsService, StaffService],
+      providers: [FirmsService, ClientsService, StaffService, ChatService],
     };
   }
 }
@@ -43,6 +44,32 @@ const CLIENTS: { base: string; name: string; integrate: boolean }[] = [
   { base: '556667770001', name: 'Transportadora Rota Sul Ltda', integrate: false },
   { base: '667778880001', name: 'Restaurante Sabor Mineiro', integrate: false },
 ];
+
+/** A short exchange in the first demo conversations, once (fixed clientMessageIds make it idempotent). */
+async function seedConversation(chat: ChatService, staff: StaffPrincipal, client: ClientItem): Promise<void> {
+  if (!client.conversationId || client.name.startsWith('Mercadinho')) return;
+  const asClient = {
+    kind: 'client' as const,
+    sessionId: 'seed',
+    firmId: staff.firmId,
+    clientId: client.id,
+    name: client.name,
+    permissions: client.permissions,
+  };
+  const script: [typeof staff | typeof asClient, string][] = [
+    [asClient, 'Bom dia! A guia do DAS deste mês já está disponível?'],
+    [staff, 'Bom dia! Está sim, enviamos hoje cedo. Vence no dia 20.'],
+    [asClient, 'Perfeito, obrigado. Vou pagar ainda hoje.'],
+  ];
+  for (const [i, [who, text]] of script.entries()) {
+    const ack = await chat.send(who, {
+      conversationId: client.conversationId,
+      clientMessageId: `seed-${i}`,
+      text,
+    });
+    if (!ack.ok) throw new Error(`seed message failed: ${ack.error.message}`);
+  }
+}
 
 const config = loadConfig();
 const app = await NestFactory.createApplicationContext(SeedModule.forRoot(config), {
@@ -72,6 +99,7 @@ try {
   if (!(await staffRepo.findByEmailForLogin(DEMO.accountant.email))) {
     await app.get(StaffService).create(caller, { ...DEMO.accountant, role: 'accountant' });
   }
+  const chat = app.get(ChatService);
   const lines: string[] = [];
   for (const c of CLIENTS) {
     const cnpj = completeCnpj(c.base);
@@ -80,6 +108,7 @@ try {
     const item = existing ?? (await clients.create(caller, { cnpj, name: c.name, email: null }, 'seed'));
     if (c.integrate && !item.portal.enabled) await clients.setPortal(caller, item.id, { enabled: true });
     if (c.integrate) {
+      await seedConversation(chat, caller, await clients.get(caller, item.id));
       const { password } = await clients.viewPassword(caller, item.id);
       lines.push(`  ${formatCnpj(cnpj)}  ${password}  (${c.name})`);
     }
