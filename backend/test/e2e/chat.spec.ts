@@ -163,6 +163,33 @@ describe('chat over Socket.IO', () => {
     });
   });
 
+  it('keeps unread exact while the reader reads and the other side keeps sending', async () => {
+    const firm = await makeFirm(t);
+    const cl = await makePortalClient(t, firm);
+    const conv = cl.client.conversationId as string;
+    const c = await open(cl.token);
+    const s = await open(firm.token);
+    const seen = collect<Message>(s, 'message:new');
+    const sends = Array.from({ length: 12 }, (_, i) => send(c, { text: `msg ${i}` }));
+    const reads: Promise<unknown>[] = [];
+    for (let i = 0; i < 12; i++) {
+      await new Promise((r) => setTimeout(r, 5));
+      const latest = Math.max(0, ...seen.map((m) => m.seq));
+      if (latest) reads.push(emitAck(s, 'conversation:read', { conversationId: conv, seq: latest }));
+    }
+    await Promise.all([...sends, ...reads]);
+    const mid = (await t.http().get(`/api/conversations/${conv}`).set(firm.auth).expect(200)).body;
+    const history = (await t.http().get(`/api/conversations/${conv}/messages`).set(firm.auth).expect(200))
+      .body.items;
+    const unreadByHand = history.filter(
+      (m: Message) => m.sender.kind === 'client' && m.seq > mid.staffReadSeq,
+    ).length;
+    expect(mid.unreadForStaff).toBe(unreadByHand);
+    await emitAck(s, 'conversation:read', { conversationId: conv, seq: 12 });
+    const end = (await t.http().get(`/api/conversations/${conv}`).set(firm.auth).expect(200)).body;
+    expect(end).toMatchObject({ unreadForStaff: 0, staffReadSeq: 12 });
+  });
+
   it('sync returns exactly what a reconnecting client missed, in order', async () => {
     const firm = await makeFirm(t);
     const cl = await makePortalClient(t, firm);
