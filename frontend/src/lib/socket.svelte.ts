@@ -1,4 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
+import { SvelteMap } from 'svelte/reactivity';
 import type {
   ClientToServerEvents,
   ServerToClientEvents,
@@ -8,6 +9,18 @@ import type {
 export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type SocketStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
 type EventName = keyof ServerToClientEvents;
+/** Client events that the server answers with an ack (the last argument). */
+type AckEventName = 'message:send' | 'conversation:read' | 'sync';
+type AckPayload<E extends AckEventName> = Parameters<ClientToServerEvents[E]>[0];
+type AckReply<E extends AckEventName> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0];
+
+/** Thrown by `emitWithAck` when the socket is down or the server didn't answer in time. */
+export class SocketUnavailableError extends Error {
+  constructor(reason: 'offline' | 'timeout') {
+    super(reason === 'offline' ? 'Sem conexão com o servidor.' : 'O servidor não respondeu a tempo.');
+    this.name = 'SocketUnavailableError';
+  }
+}
 
 /** Live connection state, read by components through runes. */
 class LiveState {
@@ -16,6 +29,9 @@ class LiveState {
   firmOnline = $state<boolean | null>(null);
   /** Set when the server revoked this session (`session:revoked`). */
   revoked = $state<SessionRevokedReason | null>(null);
+  /** Staff only: who of the team / which clients are online, from `presence:staff` / `presence:client`. */
+  readonly staffOnline = new SvelteMap<string, boolean>();
+  readonly clientOnline = new SvelteMap<string, boolean>();
 }
 
 export const live = new LiveState();
@@ -24,6 +40,7 @@ let socket: AppSocket | null = null;
 let socketToken: string | null = null;
 // Plain (non-reactive) registry: handlers are callbacks, not UI state.
 const listeners: Partial<Record<EventName, ((...args: unknown[]) => void)[]>> = {};
+const connectListeners = new Set<() => void>();
 
 function dispatch(event: string, args: unknown[]): void {
   for (const fn of listeners[event as EventName] ?? []) fn(...args);
@@ -52,16 +69,25 @@ export function connectSocket(token: string | null = null): AppSocket {
 
   s.on('connect', () => {
     live.status = 'connected';
+    for (const fn of connectListeners) fn();
   });
   s.on('disconnect', (reason) => {
     // The server only disconnects on purpose (revoked or invalid session): no auto-retry then.
     live.status = reason === 'io server disconnect' ? 'closed' : 'reconnecting';
+    // Presence changes are missed while down; the next connection brings fresh state.
+    live.clientOnline.clear();
   });
   s.on('connect_error', () => {
     live.status = s.active ? 'reconnecting' : 'closed';
   });
   s.on('presence:firm', ({ online }) => {
     live.firmOnline = online;
+  });
+  s.on('presence:staff', ({ staffId, online }) => {
+    live.staffOnline.set(staffId, online);
+  });
+  s.on('presence:client', ({ clientId, online }) => {
+    live.clientOnline.set(clientId, online);
   });
   s.on('session:revoked', ({ reason }) => {
     live.revoked = reason;
@@ -79,6 +105,42 @@ export function disconnectSocket(): void {
   socketToken = null;
   live.status = 'idle';
   live.firmOnline = null;
+  live.staffOnline.clear();
+  live.clientOnline.clear();
+}
+
+export function isConnected(): boolean {
+  return socket?.connected ?? false;
+}
+
+/** Runs `fn` on every (re)connect of the tab's socket; returns the unsubscribe function. */
+export function onConnect(fn: () => void): () => void {
+  connectListeners.add(fn);
+  return () => connectListeners.delete(fn);
+}
+
+/** Fire-and-forget events (typing): dropped while offline, they'd be stale on reconnect anyway. */
+export function emitTyping(payload: Parameters<ClientToServerEvents['typing']>[0]): void {
+  if (socket?.connected) socket.emit('typing', payload);
+}
+
+/**
+ * Sends an event and resolves with the server's ack. Rejects with SocketUnavailableError
+ * when offline (nothing is buffered: callers queue and retry on `onConnect`) or on timeout.
+ */
+export function emitWithAck<E extends AckEventName>(
+  event: E,
+  payload: AckPayload<E>,
+  timeoutMs = 10_000,
+): Promise<AckReply<E>> {
+  const s = socket;
+  if (!s?.connected) return Promise.reject(new SocketUnavailableError('offline'));
+  const timed = s.timeout(timeoutMs) as unknown as {
+    emitWithAck: (event: string, payload: unknown) => Promise<AckReply<E>>;
+  };
+  return timed.emitWithAck(event, payload).catch((e: unknown) => {
+    throw e instanceof Error && /timed out/i.test(e.message) ? new SocketUnavailableError('timeout') : e;
+  });
 }
 
 /** Typed subscription to a server event; returns the unsubscribe function (use in $effect). */

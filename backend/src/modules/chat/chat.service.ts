@@ -1,4 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   type Ack,
   type AssignRequest,
@@ -71,9 +72,13 @@ const unreadOf = (doc: ConversationDoc): UnreadCounts => ({
 
 type Fail = Extract<Ack, { ok: false }>;
 const fail = (code: string, message: string): Fail => ({ ok: false, error: { code, message } });
+const logger = new Logger('Chat');
+/** Domain errors go back in the ack; anything else is logged with an id and acked as INTERNAL. */
 const failFrom = (err: unknown): Fail => {
   if (err instanceof AppError) return fail(err.code, err.message);
-  throw err;
+  const errorId = randomUUID();
+  logger.error(`errorId=${errorId} ${(err as Error)?.stack ?? String(err)}`);
+  return fail(ErrorCode.Internal, `Internal error (${errorId})`);
 };
 
 /** Retries of the optimistic read update before giving up (each retry means a new message arrived). */

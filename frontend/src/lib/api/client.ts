@@ -39,6 +39,8 @@ type Query = Record<string, string | number | boolean | undefined | null>;
 
 export interface RequestOptions {
   body?: unknown;
+  /** A multipart body (file uploads); sent as is, the browser sets the boundary. */
+  form?: FormData;
   query?: Query;
   /**
    * 'portal' calls send the impersonation token of this tab (if any) as a Bearer header,
@@ -70,7 +72,7 @@ function parseRetryAfter(value: string | null): number | null {
 
 export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  if (opts.body !== undefined && !opts.form) headers['content-type'] = 'application/json';
   if (opts.auth === 'portal') {
     const token = getImpersonationToken();
     if (token) headers.authorization = `Bearer ${token}`;
@@ -81,7 +83,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
     res = await (opts.fetch ?? fetch)(buildUrl(path, opts.query), {
       method,
       headers,
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      body: opts.form ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
       credentials: 'same-origin',
       signal: opts.signal,
     });
@@ -130,4 +132,6 @@ export const api = {
   patch: <T>(path: string, body: unknown, opts?: RequestOptions) =>
     request<T>('PATCH', path, { ...opts, body }),
   delete: <T>(path: string, opts?: RequestOptions) => request<T>('DELETE', path, opts),
+  upload: <T>(path: string, form: FormData, opts?: RequestOptions) =>
+    request<T>('POST', path, { ...opts, form }),
 };

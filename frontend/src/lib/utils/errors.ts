@@ -19,15 +19,19 @@ const MESSAGES: Record<string, string> = {
   DUPLICATE_CNPJ: 'Já existe um cliente com este CNPJ.',
   CONFLICT: 'Conflito com dados existentes.',
   PAYLOAD_TOO_LARGE: 'O arquivo é grande demais.',
+  UNSUPPORTED_FILE: 'Tipo de arquivo não aceito. Envie PDF, imagem (PNG, JPG, GIF, WEBP), Word, Excel ou XML.',
   INTERNAL: 'Erro interno no servidor. Tente novamente.',
 };
 
 /** A pt-BR sentence for any error; `overrides` lets a screen say it more precisely. */
 export function errorMessage(e: unknown, overrides: Record<string, string> = {}): string {
-  if (isApiError(e)) {
-    return overrides[e.code] ?? MESSAGES[e.code] ?? 'Algo deu errado. Tente novamente.';
-  }
+  if (isApiError(e)) return codeMessage(e.code, overrides);
   return 'Algo deu errado. Tente novamente.';
+}
+
+/** The same sentences for a bare error code (socket acks carry `{code, message}`, not an ApiError). */
+export function codeMessage(code: string, overrides: Record<string, string> = {}): string {
+  return overrides[code] ?? MESSAGES[code] ?? 'Algo deu errado. Tente novamente.';
 }
 
 /** "Muitas tentativas. Tente novamente em N minutos." from a 429's Retry-After. */

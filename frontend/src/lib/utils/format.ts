@@ -82,3 +82,54 @@ export function initials(name: string): string {
   const last = parts.length > 1 ? (parts[parts.length - 1][0] ?? '') : '';
   return (first + last).toUpperCase();
 }
+
+const weekdayFmt = new Intl.DateTimeFormat('pt-BR', { timeZone: TIME_ZONE, weekday: 'short' });
+const DAY_MS = 86_400_000;
+
+/**
+ * Inbox-style time of an event: "agora", "há 5 min", "14:05" (today), "ontem", "qua." (this
+ * week), else 31/12/2026. Calendar days are the firm's (America/Sao_Paulo).
+ */
+export function formatRelative(value: string | number | Date | null | undefined, now = Date.now()): string {
+  if (value === null || value === undefined) return '';
+  const d = toDate(value);
+  if (!d) return '';
+  const diff = now - d.getTime();
+  if (diff < 60_000) return 'agora';
+  if (diff < 3_600_000) return `há ${Math.floor(diff / 60_000)} min`;
+  const day = dateFmt.format(d);
+  if (day === dateFmt.format(now)) return timeFmt.format(d);
+  if (day === dateFmt.format(now - DAY_MS)) return 'ontem';
+  if (diff < 6 * DAY_MS) return weekdayFmt.format(d);
+  return day;
+}
+
+/** How long something has waited: "há menos de 1 min", "há 12 min", "há 3 h 12 min", "há 2 d 4 h". */
+export function formatWaiting(seconds: number): string {
+  const minutes = Math.floor(Math.max(0, seconds) / 60);
+  if (minutes < 1) return 'há menos de 1 min';
+  if (minutes < 60) return `há ${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return minutes % 60 ? `há ${hours} h ${minutes % 60} min` : `há ${hours} h`;
+  const days = Math.floor(hours / 24);
+  return hours % 24 ? `há ${days} d ${hours % 24} h` : `há ${days} d`;
+}
+
+/** The day separator of a conversation: "Hoje", "Ontem" or 31/12/2026. */
+export function formatDayLabel(value: string | number | Date, now = Date.now()): string {
+  const d = toDate(value);
+  if (!d) return '—';
+  const day = dateFmt.format(d);
+  if (day === dateFmt.format(now)) return 'Hoje';
+  if (day === dateFmt.format(now - DAY_MS)) return 'Ontem';
+  return day;
+}
+
+/** 340 KB, 1,2 MB (binary units, as file managers show them). */
+export function formatFileSize(bytes: number): string {
+  if (bytes < 1024) return `${formatInt(bytes)} B`;
+  const kb = bytes / 1024;
+  if (kb < 1024) return `${formatInt(Math.round(kb))} KB`;
+  const mb = kb / 1024;
+  return `${mb.toLocaleString('pt-BR', { maximumFractionDigits: mb < 10 ? 1 : 0 })} MB`;
+}
