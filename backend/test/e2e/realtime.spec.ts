@@ -135,7 +135,10 @@ describe('sockets: authentication, revocation, presence', () => {
     const c = await makePortalClient(t, admin);
     const imp = await t.http().post(`/api/clients/${c.client.id}/impersonate`).set(admin.auth).expect(200);
     const s = open(imp.body.token);
+    // It still sees "Estou Online?" as the client would.
+    const presence = waitForEvent(s, 'presence:firm');
     await waitForEvent(s, 'connect');
+    expect(await presence).toEqual({ online: false });
     const staffList = await t.http().get('/api/staff').set(admin.auth).expect(200);
     expect(staffList.body.items.every((m: { online: boolean }) => m.online === false)).toBe(true);
   });

@@ -40,7 +40,7 @@ let socket: AppSocket | null = null;
 let socketToken: string | null = null;
 // Plain (non-reactive) registry: handlers are callbacks, not UI state.
 const listeners: Partial<Record<EventName, ((...args: unknown[]) => void)[]>> = {};
-const connectListeners = new Set<() => void>();
+let connectListeners: (() => void)[] = [];
 
 function dispatch(event: string, args: unknown[]): void {
   for (const fn of listeners[event as EventName] ?? []) fn(...args);
@@ -74,7 +74,9 @@ export function connectSocket(token: string | null = null): AppSocket {
   s.on('disconnect', (reason) => {
     // The server only disconnects on purpose (revoked or invalid session): no auto-retry then.
     live.status = reason === 'io server disconnect' ? 'closed' : 'reconnecting';
-    // Presence changes are missed while down; the next connection brings fresh state.
+    // Presence changes are missed while down: unknown until the server tells us again.
+    live.firmOnline = null;
+    live.staffOnline.clear();
     live.clientOnline.clear();
   });
   s.on('connect_error', () => {
@@ -115,8 +117,10 @@ export function isConnected(): boolean {
 
 /** Runs `fn` on every (re)connect of the tab's socket; returns the unsubscribe function. */
 export function onConnect(fn: () => void): () => void {
-  connectListeners.add(fn);
-  return () => connectListeners.delete(fn);
+  connectListeners = [...connectListeners, fn];
+  return () => {
+    connectListeners = connectListeners.filter((f) => f !== fn);
+  };
 }
 
 /** Fire-and-forget events (typing): dropped while offline, they'd be stale on reconnect anyway. */

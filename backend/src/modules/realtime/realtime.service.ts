@@ -122,6 +122,10 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
       if (principal.permissions.onlineStatus) joined.push(rooms.firmPresence(principal.firmId));
     }
     await socket.join(joined);
+    if (principal.kind === 'client' && principal.permissions.onlineStatus) {
+      const online = (await this.presence.online('staff', principal.firmId)).size > 0;
+      socket.emit('presence:firm', { online });
+    }
     // Staff looking through a client's eyes must not make that client appear online.
     if (principal.kind === 'client' && principal.impersonator) return;
     await this.presence.add(principal.kind, principal.firmId, subjectOf(principal), socket.id);
@@ -130,14 +134,8 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
       await this.presence.remove(principal.kind, principal.firmId, subjectOf(principal), socket.id);
       return;
     }
-
     await this.announce(principal, true);
-    if (principal.kind === 'staff') {
-      await this.refreshFirm(principal.firmId);
-    } else if (principal.permissions.onlineStatus) {
-      const online = (await this.presence.online('staff', principal.firmId)).size > 0;
-      socket.emit('presence:firm', { online });
-    }
+    if (principal.kind === 'staff') await this.refreshFirm(principal.firmId);
   }
 
   /**

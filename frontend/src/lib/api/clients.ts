@@ -3,7 +3,7 @@ import type {
   BulkPortalRequest,
   BulkPortalResponse,
   ClientItem,
-  CreateClientRequest,
+  createClientRequestSchema,
   ImpersonateResponse,
   ImportClientsResponse,
   ListClientsQuery,
@@ -13,15 +13,18 @@ import type {
   UpdatePortalRequest,
   UpdatePortalResponse,
 } from '@connecthub/backend/contract';
+import type { z } from 'zod';
 import { api } from './client';
 
 type Fetch = typeof fetch;
+/** What the caller sends (e-mail optional), before the schema's defaults apply. */
+type CreateClientBody = z.input<typeof createClientRequestSchema>;
 
 export const clientsApi = {
   list: (query: Partial<ListClientsQuery>, fetch?: Fetch) =>
     api.get<ListClientsResponse>('/clients', { query, fetch }),
   get: (id: string) => api.get<ClientItem>(`/clients/${id}`),
-  create: (body: CreateClientRequest) => api.post<ClientItem>('/clients', body),
+  create: (body: CreateClientBody) => api.post<ClientItem>('/clients', body),
   update: (id: string, body: UpdateClientRequest) => api.patch<ClientItem>(`/clients/${id}`, body),
   importCsv: (csv: string) => api.post<ImportClientsResponse>('/clients/import', { csv }),
 

@@ -2,7 +2,6 @@ import type {
   ChangeOwnPasswordRequest,
   DocumentListResponse,
   MeResponse,
-  MessageListResponse,
   PortalFirmResponse,
   PortalLoginRequest,
   PortalLoginResponse,
@@ -25,9 +24,4 @@ export const portalApi = {
   documents: (fetch?: Fetch) => api.get<DocumentListResponse>('/me/documents', { auth: 'portal', fetch }),
   serviceOrders: (fetch?: Fetch) =>
     api.get<ServiceOrderListResponse>('/me/service-orders', { auth: 'portal', fetch }),
-  messages: (conversationId: string, fetch?: Fetch) =>
-    api.get<MessageListResponse>(`/conversations/${conversationId}/messages`, {
-      auth: 'portal',
-      fetch,
-    }),
 };

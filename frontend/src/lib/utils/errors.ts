@@ -19,7 +19,8 @@ const MESSAGES: Record<string, string> = {
   DUPLICATE_CNPJ: 'Já existe um cliente com este CNPJ.',
   CONFLICT: 'Conflito com dados existentes.',
   PAYLOAD_TOO_LARGE: 'O arquivo é grande demais.',
-  UNSUPPORTED_FILE: 'Tipo de arquivo não aceito. Envie PDF, imagem (PNG, JPG, GIF, WEBP), Word, Excel ou XML.',
+  UNSUPPORTED_FILE:
+    'Tipo de arquivo não aceito. Envie PDF, imagem (PNG, JPG, GIF, WEBP), Word, Excel ou XML.',
   INTERNAL: 'Erro interno no servidor. Tente novamente.',
 };
 

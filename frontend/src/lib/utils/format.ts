@@ -115,13 +115,13 @@ export function formatWaiting(seconds: number): string {
   return hours % 24 ? `há ${days} d ${hours % 24} h` : `há ${days} d`;
 }
 
-/** The day separator of a conversation: "Hoje", "Ontem" or 31/12/2026. */
+/** The day separator of a conversation: "Hoje · 31/12/2026", "Ontem · 30/12/2026" or 29/12/2026. */
 export function formatDayLabel(value: string | number | Date, now = Date.now()): string {
   const d = toDate(value);
   if (!d) return '—';
   const day = dateFmt.format(d);
-  if (day === dateFmt.format(now)) return 'Hoje';
-  if (day === dateFmt.format(now - DAY_MS)) return 'Ontem';
+  if (day === dateFmt.format(now)) return `Hoje · ${day}`;
+  if (day === dateFmt.format(now - DAY_MS)) return `Ontem · ${day}`;
   return day;
 }
 

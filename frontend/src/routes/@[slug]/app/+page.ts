@@ -42,13 +42,11 @@ export const load: PageLoad = async ({ params, fetch, depends }) => {
   if (me.firm.slug !== params.slug) redirect(307, login);
 
   const p = me.permissions;
-  const [documents, serviceOrders, messages] = await Promise.all([
+  // The chat loads (and stays live) through the chat store, not here.
+  const [documents, serviceOrders] = await Promise.all([
     section(p.documents, () => portalApi.documents(fetch).then((r) => r.items)),
     section(p.serviceForms, () => portalApi.serviceOrders(fetch).then((r) => r.items)),
-    section(p.chat && !!me.conversationId, () =>
-      portalApi.messages(me.conversationId as string, fetch).then((r) => r.items),
-    ),
   ]);
 
-  return { me, documents, serviceOrders, messages };
+  return { me, documents, serviceOrders };
 };
