@@ -68,10 +68,11 @@ export class ConversationRepository {
     preview: { text: string; senderKind: 'staff' | 'client' | 'system' },
     at: Date,
   ): Promise<ConversationDoc | null> {
+    // Both counters are always incremented (one by 0) so a document from before they existed gets both.
     const inc =
       from === 'client'
-        ? { lastSeq: 1, clientMsgCount: 1, unreadForStaff: 1 }
-        : { lastSeq: 1, firmMsgCount: 1, pendingForClient: 1 };
+        ? { lastSeq: 1, clientMsgCount: 1, firmMsgCount: 0, unreadForStaff: 1, pendingForClient: 0 }
+        : { lastSeq: 1, firmMsgCount: 1, clientMsgCount: 0, pendingForClient: 1, unreadForStaff: 0 };
     return this.conversations
       .findOneAndUpdate(
         { _id: conversationId, firmId },
