@@ -361,7 +361,7 @@ export class ChatService {
           count: s.count,
           oldestAt: first.createdAt.toISOString(),
           waitingSeconds: Math.max(0, Math.floor((now - first.createdAt.getTime()) / 1000)),
-          reminded: s.reminded !== null,
+          reminded: s.reminded instanceof Date,
         });
       }
     }
