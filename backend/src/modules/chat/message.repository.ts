@@ -1,8 +1,18 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { type Model, type QueryFilter, Types } from 'mongoose';
 import { escapeRegex, isDuplicateKey } from '../../infra/mongo.util.js';
 import { MESSAGE_MODEL, type MessageDoc } from './message.schema.js';
+
+/**
+ * A message's _id is derived from its idempotency key, so a retried send finds
+ * (and collides with) the stored one by _id alone.
+ */
+export function messageIdFor(conversationId: string, senderId: string, clientMessageId: string): Types.ObjectId {
+  const digest = createHash('sha256').update(`${conversationId}\u0000${senderId}\u0000${clientMessageId}`).digest();
+  return new Types.ObjectId(digest.subarray(0, 12).toString('hex'));
+}
 
 export type NewMessage = Omit<MessageDoc, '_id' | 'createdAt' | 'firmId'> & { createdAt: Date };
 
@@ -13,7 +23,8 @@ export class MessageRepository {
   /** Returns null when the (conversation, sender, clientMessageId) was already stored. */
   async insert(firmId: string, msg: NewMessage): Promise<MessageDoc | null> {
     try {
-      const doc = await this.messages.create({ _id: new Types.ObjectId(), firmId, ...msg });
+      const _id = messageIdFor(String(msg.conversationId), msg.senderId, msg.clientMessageId);
+      const doc = await this.messages.create({ _id, firmId, ...msg });
       return doc.toObject();
     } catch (err) {
       if (isDuplicateKey(err)) return null;
@@ -21,6 +32,7 @@ export class MessageRepository {
     }
   }
 
+  /** A lookup by _id: cheap on every server (FerretDB v1 scans for anything else). */
   findBySenderKey(
     firmId: string,
     conversationId: string,
@@ -28,7 +40,7 @@ export class MessageRepository {
     clientMessageId: string,
   ): Promise<MessageDoc | null> {
     return this.messages
-      .findOne({ firmId, conversationId, senderId, clientMessageId })
+      .findOne({ _id: messageIdFor(conversationId, senderId, clientMessageId), firmId, conversationId })
       .lean<MessageDoc>()
       .exec();
   }
