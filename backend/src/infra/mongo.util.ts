@@ -1,3 +1,5 @@
+import type { Model, Types } from 'mongoose';
+
 /**
  * A unique index refused the write. MongoDB says E11000 for inserts and
  * updates; FerretDB v1 says E11000 for inserts but, for an update, an
@@ -21,4 +23,19 @@ export function searchKey(...parts: string[]): string {
     .normalize('NFD')
     .replace(/\p{Diacritic}/gu, '')
     .toLowerCase();
+}
+
+/**
+ * A tenant-scoped lookup by id. FerretDB v1 (our dev/CI server) uses an index
+ * only when the filter is exactly {_id} and scans the collection for anything
+ * more (measured: 11 ms vs 66 ms at 3,000 documents), so the firm is checked on
+ * the document instead of in the filter; the result is the same on MongoDB.
+ */
+export async function findByIdInFirm<T extends { firmId: Types.ObjectId }>(
+  model: Model<T>,
+  id: string | Types.ObjectId,
+  firmId: string,
+): Promise<T | null> {
+  const doc = await model.findById(id).lean<T>().exec();
+  return doc && String(doc.firmId) === firmId ? doc : null;
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { type Model, Types } from 'mongoose';
+import { findByIdInFirm } from '../../infra/mongo.util.js';
 import { CONVERSATION_MODEL, type ConversationDoc } from './conversation.schema.js';
 
 @Injectable()
@@ -38,7 +39,7 @@ export class ConversationRepository {
   }
 
   findById(firmId: string, conversationId: string): Promise<ConversationDoc | null> {
-    return this.conversations.findOne({ _id: conversationId, firmId }).lean<ConversationDoc>().exec();
+    return findByIdInFirm(this.conversations, conversationId, firmId);
   }
 
   findByClientIds(firmId: string, clientIds: string[]): Promise<ConversationDoc[]> {

@@ -2,15 +2,21 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { type Model, type QueryFilter, Types } from 'mongoose';
-import { escapeRegex, isDuplicateKey } from '../../infra/mongo.util.js';
+import { escapeRegex, findByIdInFirm, isDuplicateKey } from '../../infra/mongo.util.js';
 import { MESSAGE_MODEL, type MessageDoc } from './message.schema.js';
 
 /**
  * A message's _id is derived from its idempotency key, so a retried send finds
  * (and collides with) the stored one by _id alone.
  */
-export function messageIdFor(conversationId: string, senderId: string, clientMessageId: string): Types.ObjectId {
-  const digest = createHash('sha256').update(`${conversationId}\u0000${senderId}\u0000${clientMessageId}`).digest();
+export function messageIdFor(
+  conversationId: string,
+  senderId: string,
+  clientMessageId: string,
+): Types.ObjectId {
+  const digest = createHash('sha256')
+    .update(`${conversationId}\u0000${senderId}\u0000${clientMessageId}`)
+    .digest();
   return new Types.ObjectId(digest.subarray(0, 12).toString('hex'));
 }
 
@@ -39,10 +45,7 @@ export class MessageRepository {
     senderId: string,
     clientMessageId: string,
   ): Promise<MessageDoc | null> {
-    return this.messages
-      .findOne({ _id: messageIdFor(conversationId, senderId, clientMessageId), firmId, conversationId })
-      .lean<MessageDoc>()
-      .exec();
+    return findByIdInFirm(this.messages, messageIdFor(conversationId, senderId, clientMessageId), firmId);
   }
 
   /** The newest stored message at or before seq: its side counts give the unread numbers. */

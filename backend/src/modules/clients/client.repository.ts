@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { type Model, type QueryFilter, Types, type UpdateQuery } from 'mongoose';
 import { NO_PERMISSIONS, type PermissionsPatch } from '../../contract/index.js';
-import { escapeRegex, isDuplicateKey, searchKey } from '../../infra/mongo.util.js';
+import { escapeRegex, findByIdInFirm, isDuplicateKey, searchKey } from '../../infra/mongo.util.js';
 import { CLIENT_MODEL, type ClientDoc, type PortalAccess } from './client.schema.js';
 
 export type ClientListFilter = 'all' | 'enabled' | 'disabled' | 'blocked';
@@ -48,7 +48,7 @@ export class ClientRepository {
   }
 
   findById(firmId: string, clientId: string): Promise<ClientDoc | null> {
-    return this.clients.findOne({ _id: clientId, firmId }).lean<ClientDoc>().exec();
+    return findByIdInFirm(this.clients, clientId, firmId);
   }
 
   findByCnpj(firmId: string, cnpj: string): Promise<ClientDoc | null> {

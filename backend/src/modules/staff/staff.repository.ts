@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { type Model, Types } from 'mongoose';
 import type { StaffRole } from '../../contract/index.js';
-import { isDuplicateKey } from '../../infra/mongo.util.js';
+import { findByIdInFirm, isDuplicateKey } from '../../infra/mongo.util.js';
 import { STAFF_MODEL, type StaffDoc } from './staff.schema.js';
 
 export interface NewStaff {
@@ -33,7 +33,7 @@ export class StaffRepository {
   }
 
   findById(firmId: string, staffId: string): Promise<StaffDoc | null> {
-    return this.staff.findOne({ _id: staffId, firmId }).lean<StaffDoc>().exec();
+    return findByIdInFirm(this.staff, staffId, firmId);
   }
 
   list(firmId: string): Promise<StaffDoc[]> {
