@@ -1,0 +1,78 @@
+// Test data for the api through its public HTTP contract: one firm (admin = staff), N
+// clients with the portal enabled, each logged in (one token each).
+import { randomBytes, randomInt } from 'node:crypto';
+
+const W1 = [5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2];
+const W2 = [6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2];
+const checkDigit = (chars, weights) => {
+  let sum = 0;
+  for (let i = 0; i < weights.length; i++) sum += (chars.charCodeAt(i) - 48) * weights[i];
+  const rest = sum % 11;
+  return rest < 2 ? 0 : 11 - rest;
+};
+
+/** A valid alphanumeric CNPJ (IN RFB 2.229/2024): 12 chars A–Z/0–9 plus two check digits. */
+export function randomCnpj() {
+  const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  let base = '';
+  for (let i = 0; i < 12; i++) base += alphabet[randomInt(alphabet.length)];
+  const d1 = checkDigit(base, W1);
+  return `${base}${d1}${checkDigit(`${base}${d1}`, W2)}`;
+}
+
+export async function http(base, method, path, { body, token } = {}) {
+  const headers = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (token) headers.authorization = `Bearer ${token}`;
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(30000),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path} -> ${res.status} ${text.slice(0, 300)}`);
+  return text ? JSON.parse(text) : null;
+}
+
+async function pool(count, concurrency, fn) {
+  const out = new Array(count);
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      out[i] = await fn(i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  return out;
+}
+
+/** Creates the firm and `clients` portal clients; returns {slug, staffToken, clients:[{id, token}]}. */
+export async function seedApi(base, { clients }) {
+  const slug = `bench-${randomBytes(4).toString('hex')}`;
+  const firm = await http(base, 'POST', '/api/firms', {
+    body: {
+      firm: { name: 'Bench Contabilidade', slug },
+      admin: { name: 'Bench Admin', email: `admin@${slug}.test`, password: randomBytes(12).toString('hex') },
+    },
+  });
+  const staffToken = firm.token;
+  const made = await pool(clients, 8, async (i) => {
+    const cnpj = randomCnpj();
+    const client = await http(base, 'POST', '/api/clients', {
+      token: staffToken,
+      body: { cnpj, name: `Cliente Bench ${i + 1}` },
+    });
+    const portal = await http(base, 'PUT', `/api/clients/${client.id}/portal`, {
+      token: staffToken,
+      body: { enabled: true },
+    });
+    if (!portal.password) throw new Error(`PUT /api/clients/${client.id}/portal returned no password`);
+    const login = await http(base, 'POST', `/api/portal/${slug}/login`, {
+      body: { cnpj, password: portal.password },
+    });
+    return { id: client.id, token: login.token, conversationId: portal.conversationId };
+  });
+  return { slug, staffToken, clients: made };
+}
