@@ -25,6 +25,8 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Realtime');
   private timers: NodeJS.Timeout[] = [];
   private closing = false;
+  /** Presence work of disconnects in flight: shutdown waits for it before Redis closes. */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly auth: AuthService,
@@ -69,6 +71,7 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.closing = true;
     this.timers.forEach(clearInterval);
+    await Promise.allSettled([...this.inFlight]);
     const firms = new Set<string>();
     try {
       for (const s of this.realtime.localSockets()) {
@@ -160,7 +163,13 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  async disconnect(socket: AppSocket): Promise<void> {
+  disconnect(socket: AppSocket): Promise<void> {
+    const work = this.leave(socket).finally(() => this.inFlight.delete(work));
+    this.inFlight.add(work);
+    return work;
+  }
+
+  private async leave(socket: AppSocket): Promise<void> {
     const p = socket.data.principal;
     if (this.closing || !p || (p.kind === 'client' && p.impersonator)) return;
     try {
