@@ -14,6 +14,7 @@ import { ChatController } from './modules/chat/chat.controller.js';
 import { ChatService } from './modules/chat/chat.service.js';
 import { ClientsController } from './modules/clients/clients.controller.js';
 import { ClientsService } from './modules/clients/clients.service.js';
+import { PortalPasswords } from './modules/clients/portal-passwords.js';
 import { FirmsController } from './modules/firms/firms.controller.js';
 import { FirmsService } from './modules/firms/firms.service.js';
 import { FilesController } from './modules/files/files.controller.js';
@@ -39,8 +40,22 @@ export class CoreModule {
       module: CoreModule,
       global: true,
       imports: [ConfigModule.forRoot(config), RedisModule, DatabaseModule, DataModule],
-      providers: [AuditService, AuthService, JobRepository, MailRepository, UnreadReminderService],
-      exports: [AuditService, AuthService, JobRepository, MailRepository, UnreadReminderService],
+      providers: [
+        AuditService,
+        AuthService,
+        JobRepository,
+        MailRepository,
+        PortalPasswords,
+        UnreadReminderService,
+      ],
+      exports: [
+        AuditService,
+        AuthService,
+        JobRepository,
+        MailRepository,
+        PortalPasswords,
+        UnreadReminderService,
+      ],
     };
   }
 }

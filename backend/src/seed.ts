@@ -55,6 +55,7 @@ async function seedConversation(chat: ChatService, staff: StaffPrincipal, client
     clientId: client.id,
     name: client.name,
     permissions: client.permissions,
+    conversationId: client.conversationId,
   };
   const script: [typeof staff | typeof asClient, string][] = [
     [asClient, 'Bom dia! A guia do DAS deste mês já está disponível?'],

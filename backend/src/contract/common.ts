@@ -86,8 +86,6 @@ export const pageQuerySchema = z.object({
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-export const okSchema = z.object({ ok: z.literal(true) });
-
 /** Granted on a client's first integration when the staff did not choose permissions. */
 export const DEFAULT_PORTAL_PERMISSIONS: Permissions = {
   ...NO_PERMISSIONS,

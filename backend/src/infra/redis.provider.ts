@@ -13,11 +13,6 @@ export class RedisClient implements OnApplicationShutdown {
     this.redis.on('error', (err) => this.logger.warn(`redis: ${err.message}`));
   }
 
-  /** A new connection with the same settings (pub/sub needs its own). */
-  duplicate(): Redis {
-    return this.redis.duplicate();
-  }
-
   async ping(): Promise<boolean> {
     try {
       return (await this.redis.ping()) === 'PONG';

@@ -1,11 +1,13 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import mongoose from 'mongoose';
 import { io, type Socket } from 'socket.io-client';
 import request from 'supertest';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/contract/index.js';
 import { createApi } from '../../src/bootstrap.js';
 import type { AppConfig } from '../../src/config/config.js';
+import { dropDatabase } from './db.js';
 import { testConfig } from './env.js';
+
+export { dropDatabase };
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -32,12 +34,6 @@ export async function startTestApp(prefix: string, overrides: Record<string, str
       await dropDatabase(config.MONGO_URL);
     },
   };
-}
-
-export async function dropDatabase(url: string): Promise<void> {
-  const conn = await mongoose.createConnection(url).asPromise();
-  await conn.dropDatabase();
-  await conn.close();
 }
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;

@@ -17,40 +17,44 @@ export function freePort(): Promise<number> {
   });
 }
 
-export interface ApiProcess {
-  url: string;
+export interface NodeProcess {
   proc: ChildProcess;
   log: () => string;
   stop: (signal?: NodeJS.Signals) => Promise<void>;
 }
 
-/** A real api process from the build (`npm run build`), as production runs it. */
-export async function startApiProcess(env: Record<string, string>): Promise<ApiProcess> {
-  const main = path.join(root, 'backend/dist/main.js');
-  if (!existsSync(main)) throw new Error('backend/dist/main.js is missing: run `npm run build` first');
-  const port = await freePort();
+export interface ApiProcess extends NodeProcess {
+  url: string;
+}
+
+/** A Node script of the repo as a child process, resolved once `readyUrl` answers 200. */
+export async function startNodeProcess(
+  script: string,
+  env: Record<string, string>,
+  readyUrl: string,
+): Promise<NodeProcess> {
+  const file = path.join(root, script);
+  if (!existsSync(file)) throw new Error(`${script} is missing: run \`npm run build\` first`);
   let out = '';
-  const proc = spawn(process.execPath, [main], {
+  const proc = spawn(process.execPath, [file], {
     cwd: root,
-    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'warn' },
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   proc.stdout?.on('data', (d) => (out = (out + d).slice(-20_000)));
   proc.stderr?.on('data', (d) => (out = (out + d).slice(-20_000)));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 60_000;
   for (;;) {
-    if (proc.exitCode !== null) throw new Error(`api exited with ${proc.exitCode}:\n${out}`);
+    if (proc.exitCode !== null) throw new Error(`${script} exited with ${proc.exitCode}:\n${out}`);
     try {
-      if ((await fetch(`${url}/api/health`)).ok) break;
+      if ((await fetch(readyUrl)).ok) break;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`api did not come up:\n${out}`);
+    if (Date.now() > deadline) throw new Error(`${script} did not answer ${readyUrl}:\n${out}`);
     await new Promise((r) => setTimeout(r, 150));
   }
   return {
-    url,
     proc,
     log: () => out,
     stop: async (signal = 'SIGTERM') => {
@@ -60,6 +64,18 @@ export async function startApiProcess(env: Record<string, string>): Promise<ApiP
       await exited;
     },
   };
+}
+
+/** A real api process from the build (`npm run build`), as production runs it. */
+export async function startApiProcess(env: Record<string, string>): Promise<ApiProcess> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const node = await startNodeProcess(
+    'backend/dist/main.js',
+    { LOG_LEVEL: 'warn', ...env, PORT: String(port) },
+    `${url}/api/health`,
+  );
+  return { ...node, url };
 }
 
 export const sharedSecret = () => randomBytes(32).toString('base64');

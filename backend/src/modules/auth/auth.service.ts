@@ -42,7 +42,7 @@ export function toStaffUser(doc: StaffDoc): StaffUser {
 @Injectable()
 export class AuthService {
   /** Compared against when the account does not exist, so both paths cost one argon2 verify. */
-  private dummyHash: Promise<string>;
+  private dummyHashPromise?: Promise<string>;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -53,8 +53,12 @@ export class AuthService {
     private readonly firms: FirmRepository,
     private readonly audit: AuditService,
     private readonly events: EventBus,
-  ) {
-    this.dummyHash = hashPassword('not-a-real-password', config.ARGON2_MEMORY_KIB);
+  ) {}
+
+  /** Made on first use, not at boot (the worker and seed never log anyone in). */
+  private get dummyHash(): Promise<string> {
+    this.dummyHashPromise ??= hashPassword('not-a-real-password', this.config.ARGON2_MEMORY_KIB);
+    return this.dummyHashPromise;
   }
 
   private get ttlSeconds(): number {
@@ -204,6 +208,7 @@ export class AuthService {
       clientId: s.clientId,
       name: doc.name,
       permissions: doc.permissions,
+      conversationId: doc.conversationId ? String(doc.conversationId) : null,
       impersonator: s.impersonator,
     };
   }

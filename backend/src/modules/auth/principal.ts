@@ -16,6 +16,8 @@ export interface ClientPrincipal {
   clientId: string;
   name: string;
   permissions: Permissions;
+  /** The client's one conversation, read with the rest of the session (null until integrated). */
+  conversationId: string | null;
   /** Present when staff is looking through the client's eyes: read-only. */
   impersonator?: { staffId: string; name: string };
 }

@@ -7,6 +7,7 @@ import {
   type ConversationListResponse,
   conversationReadSchema,
   ErrorCode,
+  idParamSchema,
   type InboxQuery,
   type Message,
   type MessageListResponse,
@@ -21,7 +22,6 @@ import { AppError, notFound } from '../../common/errors.js';
 import { EventBus, type UnreadCounts } from '../../common/event-bus.js';
 import { escapeRegex } from '../../infra/mongo.util.js';
 import type { Principal, StaffPrincipal } from '../auth/principal.js';
-import { ClientRepository } from '../clients/client.repository.js';
 import { FileRepository } from '../files/file.repository.js';
 import { PresenceRepository } from '../presence/presence.repository.js';
 import { StaffRepository } from '../staff/staff.repository.js';
@@ -89,7 +89,6 @@ export class ChatService {
   constructor(
     private readonly conversations: ConversationRepository,
     private readonly messages: MessageRepository,
-    private readonly clients: ClientRepository,
     private readonly staff: StaffRepository,
     private readonly files: FileRepository,
     private readonly presence: PresenceRepository,
@@ -102,14 +101,13 @@ export class ChatService {
       if (!caller.permissions.chat) {
         throw new AppError(403, ErrorCode.PermissionDenied, 'Permission "chat" is not granted');
       }
-      const client = await this.clients.findById(caller.firmId, caller.clientId);
-      const own = client?.conversationId ? String(client.conversationId) : null;
+      const own = caller.conversationId;
       if (!own || (conversationId && conversationId !== own)) throw notFound('Conversation');
       const conv = await this.conversations.findById(caller.firmId, own);
       if (!conv) throw notFound('Conversation');
       return conv;
     }
-    if (!conversationId || !/^[0-9a-f]{24}$/.test(conversationId)) throw notFound('Conversation');
+    if (!conversationId || !idParamSchema.safeParse(conversationId).success) throw notFound('Conversation');
     const conv = await this.conversations.findById(caller.firmId, conversationId);
     if (!conv) throw notFound('Conversation');
     return conv;

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import {
   type BulkPortalRequest,
   type BulkPortalResponse,
@@ -22,8 +22,7 @@ import {
 } from '../../contract/index.js';
 import { AppError, notFound } from '../../common/errors.js';
 import { EventBus } from '../../common/event-bus.js';
-import { generatePortalPassword, hashPassword, SecretBox } from '../../common/secrets.js';
-import { type AppConfig, APP_CONFIG } from '../../config/config.js';
+import { generatePortalPassword } from '../../common/secrets.js';
 import { AuditService, actorOf } from '../audit/audit.service.js';
 import { AuthService } from '../auth/auth.service.js';
 import type { StaffPrincipal } from '../auth/principal.js';
@@ -31,6 +30,7 @@ import { ConversationRepository } from '../chat/conversation.repository.js';
 import type { ConversationDoc } from '../chat/conversation.schema.js';
 import { PresenceRepository } from '../presence/presence.repository.js';
 import { ClientRepository } from './client.repository.js';
+import { PortalPasswords } from './portal-passwords.js';
 import type { ClientDoc } from './client.schema.js';
 import { parseClientCsv } from './csv.js';
 
@@ -71,19 +71,15 @@ function permissionChanges(before: Permissions, patch: PermissionsPatch | undefi
 
 @Injectable()
 export class ClientsService {
-  private readonly secrets: SecretBox;
-
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clients: ClientRepository,
+    private readonly passwords: PortalPasswords,
     private readonly conversations: ConversationRepository,
     private readonly presence: PresenceRepository,
     private readonly audit: AuditService,
     private readonly auth: AuthService,
     private readonly events: EventBus,
-  ) {
-    this.secrets = new SecretBox(config.SECRET_KEY);
-  }
+  ) {}
 
   async mustFind(firmId: string, clientId: string): Promise<ClientDoc> {
     const doc = await this.clients.findById(firmId, clientId);
@@ -221,13 +217,8 @@ export class ClientsService {
   ): Promise<{ doc: ClientDoc; password?: string }> {
     if (doc.portal.passwordHash) return { doc };
     const password = generatePortalPassword();
-    const hash = await hashPassword(password, this.config.ARGON2_MEMORY_KIB);
-    const updated = await this.clients.setFirstPassword(
-      firmId,
-      String(doc._id),
-      hash,
-      this.secrets.seal(password),
-    );
+    const { passwordHash, passwordEnc } = await this.passwords.protect(password);
+    const updated = await this.clients.setFirstPassword(firmId, String(doc._id), passwordHash, passwordEnc);
     if (updated) return { doc: updated, password };
     return { doc: await this.mustFind(firmId, String(doc._id)) };
   }
@@ -310,16 +301,14 @@ export class ClientsService {
       kind: 'client',
       id: clientId,
     });
-    return { password: this.secrets.open(doc.portal.passwordEnc) };
+    return { password: this.passwords.reveal(doc.portal.passwordEnc) };
   }
 
   async resetPassword(caller: StaffPrincipal, clientId: string): Promise<PasswordResponse> {
     const doc = await this.mustFind(caller.firmId, clientId);
     const password = generatePortalPassword();
-    const hash = await hashPassword(password, this.config.ARGON2_MEMORY_KIB);
     await this.clients.setPortal(caller.firmId, clientId, {
-      passwordHash: hash,
-      passwordEnc: this.secrets.seal(password),
+      ...(await this.passwords.protect(password)),
       failedLogins: 0,
       lockedUntil: null,
     });

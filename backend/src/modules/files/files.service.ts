@@ -4,7 +4,6 @@ import { ErrorCode, type FileItem } from '../../contract/index.js';
 import { AppError, notFound } from '../../common/errors.js';
 import { type AppConfig, APP_CONFIG } from '../../config/config.js';
 import type { Principal } from '../auth/principal.js';
-import { ClientRepository } from '../clients/client.repository.js';
 import { sniffContentType } from './file-type.js';
 import { FileRepository } from './file.repository.js';
 
@@ -19,7 +18,6 @@ export class FilesService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly files: FileRepository,
-    private readonly clients: ClientRepository,
   ) {}
 
   private assertCanUse(caller: Principal): void {
@@ -64,9 +62,8 @@ export class FilesService {
     const file = await this.files.find(caller.firmId, fileId);
     if (!file) throw notFound('File');
     if (caller.kind === 'client') {
-      const client = await this.clients.findById(caller.firmId, caller.clientId);
       const own = file.meta.uploader.kind === 'client' && file.meta.uploader.id === caller.clientId;
-      const shared = !!client?.conversationId && file.meta.conversationId === String(client.conversationId);
+      const shared = !!caller.conversationId && file.meta.conversationId === caller.conversationId;
       if (!own && !shared) throw notFound('File');
     }
     return {

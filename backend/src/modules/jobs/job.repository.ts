@@ -81,7 +81,7 @@ export class JobRepository implements OnModuleDestroy {
     }
   }
 
-  /** For tests and the monitor: jobs waiting in a queue. */
+  /** Ids of the jobs waiting out their delay (the reminder tests prove deduplication with it). */
   async delayedJobIds(name: JobName): Promise<string[]> {
     const jobs = await this.queue(JOB_QUEUE[name]).getDelayed();
     return jobs.map((j) => String(j.id));

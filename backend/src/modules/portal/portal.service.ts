@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import {
   type ChangeOwnPasswordRequest,
   type DocumentListResponse,
@@ -7,27 +7,23 @@ import {
   type ServiceOrderListResponse,
 } from '../../contract/index.js';
 import { AppError, unauthenticated } from '../../common/errors.js';
-import { hashPassword, SecretBox, verifyPassword } from '../../common/secrets.js';
-import { type AppConfig, APP_CONFIG } from '../../config/config.js';
+import { verifyPassword } from '../../common/secrets.js';
 import { AuditService, actorOf } from '../audit/audit.service.js';
 import type { ClientPrincipal } from '../auth/principal.js';
 import { ClientRepository } from '../clients/client.repository.js';
+import { PortalPasswords } from '../clients/portal-passwords.js';
 import { FirmRepository } from '../firms/firm.repository.js';
 import { PortalRepository } from './portal.repository.js';
 
 @Injectable()
 export class PortalService {
-  private readonly secrets: SecretBox;
-
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clients: ClientRepository,
+    private readonly passwords: PortalPasswords,
     private readonly firms: FirmRepository,
     private readonly portal: PortalRepository,
     private readonly audit: AuditService,
-  ) {
-    this.secrets = new SecretBox(config.SECRET_KEY);
-  }
+  ) {}
 
   async me(caller: ClientPrincipal): Promise<MeResponse> {
     const [client, firm] = await Promise.all([
@@ -50,10 +46,11 @@ export class PortalService {
     if (!(await verifyPassword(client.portal.passwordHash, input.currentPassword))) {
       throw new AppError(400, ErrorCode.InvalidCredentials, 'A senha atual não confere');
     }
-    await this.clients.setPortal(caller.firmId, caller.clientId, {
-      passwordHash: await hashPassword(input.newPassword, this.config.ARGON2_MEMORY_KIB),
-      passwordEnc: this.secrets.seal(input.newPassword),
-    });
+    await this.clients.setPortal(
+      caller.firmId,
+      caller.clientId,
+      await this.passwords.protect(input.newPassword),
+    );
     await this.audit.record(caller.firmId, actorOf(caller), 'client.password.changed', {
       kind: 'client',
       id: caller.clientId,
