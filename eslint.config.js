@@ -9,6 +9,7 @@ export default ts.config(
       '**/node_modules/**',
       '**/dist/**',
       '**/build/**',
+      '**/build-test/**',
       '**/.svelte-kit/**',
       '.data/**',
       'scripts/ferretdb/**',

@@ -30,6 +30,9 @@ import {
   stepSearch,
 } from './bench/harness.mjs';
 import { freePort, killAllNow, measuredRss, startNode, stop, waitHttpOk } from './bench/procs.mjs';
+import { measureFlood } from './bench/flood.mjs';
+import { measureLoginTiming } from './bench/login-timing.mjs';
+import { measureUploads } from './bench/uploads.mjs';
 import { repoRoot, servicesDown, servicesStatus, servicesUp } from './lib/services.mjs';
 
 const intEnv = (name, fallback, min, max) => {
@@ -250,6 +253,8 @@ async function benchApi(env) {
     staffAuth: () => ({ token: seed.staffToken }),
     clientAuth: (i) => ({ token: seed.clients[i].token }),
   });
+  await measureUploads({ base, proc: api, token: seed.staffToken, log });
+  await measureLoginTiming({ base, slug: seed.slug, token: seed.staffToken, log });
   await stop(api);
   return { ...result, exit: api.exitedWith, problems: problemsIn(api.logFile), logFile: api.logFile };
 }
@@ -392,6 +397,13 @@ async function main() {
     ARGON2_MEMORY_KIB: '1024',
     LOG_LEVEL: 'warn',
     LOGIN_RATE_PER_MINUTE: '100000',
+    // Capacity, not abuse: 50 clients far past a person's rate, 10+ sockets per session.
+    // The limits themselves are measured by bench/flood.mjs, which starts without these.
+    SOCKET_SEND_LIMIT: '100000/100000',
+    SOCKET_EVENT_LIMIT: '100000/100000',
+    SOCKET_MAX_PER_SESSION: '100000',
+    SOCKET_CONNECTS_PER_MINUTE: '100000',
+    SOCKET_FIRM_QUEUE: '100000',
   };
   cleanups.push(async () => {
     const conn = await mongoose
@@ -431,6 +443,7 @@ async function main() {
 
   const relay = await benchRelay(env);
   const api = await benchApi(env);
+  await measureFlood({ env, repoRoot, logDir, log });
 
   const text = report(api, relay, envInfo);
   console.log(`\n${text}\n`);

@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { envPort, portFree } from './lib/proc.mjs';
 import { dataDir, loadDevEnv, repoRoot, servicesUp } from './lib/services.mjs';
+import { supervise } from './lib/supervise.mjs';
 
 const usage = `usage: npm start
   env: PORT (api, 3000), WEB_PORT (web, 5173), MONGO_URL and REDIS_URL (skip the local
@@ -177,6 +178,8 @@ async function main() {
     PORT: String(port),
     WEB_PORT: String(webPort),
     PUBLIC_URL: process.env.PUBLIC_URL || `http://localhost:${webPort}`,
+    // Always frontend/build (what `builds` checks); WEB_BUILD_DIR is for the test run's copy.
+    WEB_BUILD_DIR: 'build',
   };
 
   const reason = buildReason();
@@ -187,40 +190,38 @@ async function main() {
   }
   const seedOutput = await seedOnce(env);
 
-  const children = new Map();
-  let stopping = false;
-  let exitCode = 0;
-  const stopAll = (code) => {
-    // A second Ctrl-C means "now".
-    const signal = stopping ? 'SIGKILL' : 'SIGTERM';
-    if (!stopping) exitCode = code;
-    stopping = true;
-    for (const child of children.values()) child.kill(signal);
-    setTimeout(() => children.forEach((child) => child.kill('SIGKILL')), 10000).unref();
-  };
-  const done = new Promise((resolve) => {
-    const launch = (name, script, extraEnv = {}) => {
+  const node = (name, script, extraEnv = {}) => ({
+    name,
+    start: () => {
       const child = spawn(process.execPath, [script], {
         cwd: repoRoot,
         env: { ...env, ...extraEnv },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
-      children.set(name, child);
       prefixOutput(child, name);
-      child.on('exit', (code, signal) => {
-        children.delete(name);
-        if (!stopping) {
-          console.error(`start: ${name} exited (${signal ?? `code ${code}`}); stopping the others`);
-          stopAll(code || 1);
-        }
-        if (children.size === 0) resolve();
-      });
-    };
-    launch('api', 'backend/dist/main.js');
-    launch('worker', 'backend/dist/worker.js');
-    launch('web', 'frontend/server.js', { API_URL: `http://127.0.0.1:${port}` });
+      return child;
+    },
   });
-  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => stopAll(0));
+  // A crashed child is restarted (with backoff) and the others keep running; only a signal
+  // stops them all.
+  const supervisor = supervise(
+    [
+      node('api', 'backend/dist/main.js'),
+      node('worker', 'backend/dist/worker.js'),
+      node('web', 'frontend/server.js', { API_URL: `http://127.0.0.1:${port}` }),
+    ],
+    { log: (line) => console.error(`start: ${line}`) },
+  );
+  let stopping = false;
+  const stopped = new Promise((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM']) {
+      process.on(signal, () => {
+        // A second Ctrl-C means "now": the supervisor sends SIGKILL.
+        stopping = true;
+        resolve(supervisor.stop());
+      });
+    }
+  });
 
   const deadline = Date.now() + 90000;
   while (!stopping && Date.now() < deadline) {
@@ -237,9 +238,9 @@ async function main() {
     console.log(banner(seedOutput, port, webPort));
   }
 
-  await done;
+  await stopped;
   console.log('start: stopped; MongoDB and Redis are still running (`npm run services:down` stops them)');
-  return exitCode;
+  return 0;
 }
 
 try {

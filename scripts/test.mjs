@@ -41,12 +41,15 @@ function ensureChromium() {
 
 ensureChromium();
 const urls = await servicesUp();
-const env = { ...process.env, ...urls };
+// The frontend is built into frontend/build-test, never into frontend/build, which a running
+// `npm start` from this clone serves. backend/dist is rebuilt in place: a running api or
+// worker loaded its code at start and keeps running it (the cluster tests need the new one).
+const env = { ...process.env, ...urls, WEB_BUILD_DIR: 'build-test' };
 
 run('lint (eslint + prettier)', 'npm', ['run', '--silent', 'lint']);
 run('typecheck backend', 'npx', ['tsc', '-p', 'backend/tsconfig.json']);
 run('typecheck frontend (svelte-check)', 'npm', ['run', '--silent', 'check', '-w', '@connecthub/frontend']);
-run('build', 'npm', ['run', '--silent', 'build']);
+run('build (frontend into frontend/build-test)', 'npm', ['run', '--silent', 'build'], env);
 
 const report = path.join(dataDir(), 'vitest-report.json');
 rmSync(report, { force: true });

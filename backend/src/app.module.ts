@@ -14,6 +14,7 @@ import { ChatController } from './modules/chat/chat.controller.js';
 import { ChatService } from './modules/chat/chat.service.js';
 import { ClientsController } from './modules/clients/clients.controller.js';
 import { ClientsService } from './modules/clients/clients.service.js';
+import { PendingPasswordsService } from './modules/clients/pending-passwords.service.js';
 import { PortalPasswords } from './modules/clients/portal-passwords.js';
 import { FirmsController } from './modules/firms/firms.controller.js';
 import { FirmsService } from './modules/firms/firms.service.js';
@@ -45,6 +46,7 @@ export class CoreModule {
         AuthService,
         JobRepository,
         MailRepository,
+        PendingPasswordsService,
         PortalPasswords,
         UnreadReminderService,
       ],
@@ -53,6 +55,7 @@ export class CoreModule {
         AuthService,
         JobRepository,
         MailRepository,
+        PendingPasswordsService,
         PortalPasswords,
         UnreadReminderService,
       ],

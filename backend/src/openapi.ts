@@ -151,6 +151,14 @@ const routes: Route[] = [
   },
   {
     method: 'get',
+    path: '/api/clients/portal/bulk/{jobId}',
+    summary: 'Progress of the passwords a bulk enable is generating',
+    who: 'staff',
+    response: c.bulkPortalJobResponseSchema,
+    errors: [404],
+  },
+  {
+    method: 'get',
     path: '/api/clients/{id}',
     summary: 'One client',
     who: 'staff',
@@ -178,7 +186,7 @@ const routes: Route[] = [
   {
     method: 'get',
     path: '/api/clients/{id}/portal/password',
-    summary: 'Read the portal password (audited)',
+    summary: 'Read the portal password (audited); 409 PASSWORD_SET_BY_CLIENT once the client chose its own',
     who: 'staff',
     response: c.passwordResponseSchema,
     errors: [404, 409],
@@ -201,6 +209,13 @@ const routes: Route[] = [
     method: 'post',
     path: '/api/clients/{id}/portal/unblock',
     summary: 'Unblock access',
+    who: 'staff',
+    response: c.clientItemSchema,
+  },
+  {
+    method: 'post',
+    path: '/api/clients/{id}/portal/unlock',
+    summary: 'Lift the login lock-outs and backoff of the client’s CNPJ, from every IP (audited)',
     who: 'staff',
     response: c.clientItemSchema,
   },

@@ -4,9 +4,9 @@ import { NestFactory } from '@nestjs/core';
 import { CoreModule } from './app.module.js';
 import { logLevels } from './bootstrap.js';
 import { loadConfig } from './config/config.js';
+import { jobHandlers } from './modules/jobs/job-handlers.js';
 import { JobRepository } from './modules/jobs/job.repository.js';
-import { JobName } from './modules/jobs/job.types.js';
-import { UnreadReminderService } from './modules/notifications/unread-reminder.service.js';
+import { QueueName } from './modules/jobs/job.types.js';
 
 /** The worker process: BullMQ processors, no HTTP. Scale by running more of them. */
 const config = loadConfig();
@@ -14,8 +14,5 @@ const app = await NestFactory.createApplicationContext(CoreModule.forRoot(config
   logger: logLevels(config),
 });
 app.enableShutdownHooks();
-const reminders = app.get(UnreadReminderService);
-app.get(JobRepository).start({
-  [JobName.UnreadReminder]: (data) => reminders.process(data),
-});
-new Logger('Worker').log('worker started: unread-reminders');
+app.get(JobRepository).start(jobHandlers(app));
+new Logger('Worker').log(`worker started: ${Object.values(QueueName).join(', ')}`);

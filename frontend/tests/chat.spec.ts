@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, serverUrls } from './browser.js';
+import { launchChromium, serverUrls, apiCall } from './browser.js';
 
 /**
  * The chat in real Chromium, both sides at once: an accountant in the inbox and the client
@@ -17,19 +17,8 @@ describe('Chat between the inbox and the client portal in Chromium', () => {
   let clientPassword = '';
   let conversationId = '';
 
-  async function api<T>(path: string, body: unknown, token?: string, method = 'POST'): Promise<T> {
-    const res = await fetch(`${webUrl}/api${path}`, {
-      method,
-      headers: {
-        'content-type': 'application/json',
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      body: JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
-    return JSON.parse(text) as T;
-  }
+  const api = <T>(path: string, body: unknown, token?: string, method = 'POST') =>
+    apiCall<T>(webUrl, path, body, token, method);
 
   /** The messages on a page as [seq, sender kind, status], pending ones without a seq. */
   function messages(page: Page) {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { ErrorCode, type ErrorBody } from '../contract/index.js';
+import { isUnavailable, unavailable } from '../infra/unavailable.js';
 import { AppError } from './errors.js';
 
 const HTTP_CODES: Record<number, string> = {
@@ -39,6 +40,12 @@ export function toErrorBody(err: unknown, logger: Logger): { status: number; bod
         },
       },
     };
+  }
+  if (isUnavailable(err)) {
+    // An outage, not a bug: a warning without a stack, and an answer that says to retry.
+    const { status, code, message } = unavailable();
+    logger.warn(`${code}: ${(err as Error).message}`);
+    return { status, body: { error: { code, message } } };
   }
   const errorId = randomUUID();
   logger.error(`errorId=${errorId} ${(err as Error)?.stack ?? String(err)}`);

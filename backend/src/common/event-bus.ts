@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Injectable, Logger } from '@nestjs/common';
-import type { Message, SessionRevokedReason } from '../contract/index.js';
+import type { Message, Permissions, SessionRevokedReason } from '../contract/index.js';
 
 export interface UnreadCounts {
   conversationId: string;
@@ -17,8 +17,15 @@ export interface DomainEvents {
   /** One session ended (logout): its sockets must end too. */
   'session.ended': { sessionId: string; reason: SessionRevokedReason };
   'client.integrated': { firmId: string; clientId: string };
+  /** Staff changed a client's portal permissions: its open sockets must follow at once. */
+  'client.permissions.changed': { firmId: string; clientId: string; before: Permissions; after: Permissions };
   /** A message was stored (never for a deduplicated retry). */
   'message.created': { message: Message; clientId: string; firmId: string; unread: UnreadCounts };
+  /**
+   * A retry found its message already stored: the first attempt may have died before its
+   * broadcast, so the message goes out again (receivers merge by seq); nothing else reacts.
+   */
+  'message.redelivered': { message: Message; clientId: string; firmId: string };
   /** A side's read pointer moved. */
   'conversation.read': {
     firmId: string;

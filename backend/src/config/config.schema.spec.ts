@@ -25,6 +25,27 @@ describe('parseConfig', () => {
     expect(errors).toMatch(/^PORT /m);
   });
 
+  it('reads TRUST_PROXY as web (the default), false, a hop count or a list of addresses and subnets', () => {
+    const trust = (v?: string) => {
+      const r = parseConfig(v === undefined ? valid : { ...valid, TRUST_PROXY: v });
+      return r.ok ? r.config.TRUST_PROXY : r.errors;
+    };
+    expect(trust()).toBe('web');
+    expect(trust('web')).toBe('web');
+    expect(trust('loopback')).toEqual(['loopback']);
+    expect(trust('false')).toBe(false);
+    expect(trust('2')).toBe(2);
+    expect(trust('10.0.0.5, 172.16.0.0/12,::1,fd00::/8')).toEqual([
+      '10.0.0.5',
+      '172.16.0.0/12',
+      '::1',
+      'fd00::/8',
+    ]);
+    for (const bad of ['true', 'webserver', '10.0.0.0/33', '10.0.0.1/8/1', '::1/129']) {
+      expect(trust(bad)).toEqual([expect.stringMatching(/^TRUST_PROXY must be web, false, a hop count/)]);
+    }
+  });
+
   it('treats empty strings as unset', () => {
     const r = parseConfig({ ...valid, SMTP_URL: '', PORT: '' });
     expect(r.ok && r.config.SMTP_URL).toBeUndefined();

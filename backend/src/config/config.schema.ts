@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const url = (protocols: string[]) =>
@@ -11,6 +12,59 @@ const url = (protocols: string[]) =>
     },
     `must be a URL (${protocols.join(' or ')})`,
   );
+
+/** `"<per second>/<burst>"`: a token bucket refilled at that rate, holding at most `burst` tokens. */
+const bucket = (fallback: string) =>
+  z
+    .string()
+    .regex(/^\d+(\.\d+)?\/\d+$/, 'must be "<per second>/<burst>", e.g. 3/20')
+    .default(fallback)
+    .transform((v) => {
+      const [perSecond, burst] = v.split('/').map(Number);
+      return { perSecond, burst };
+    })
+    .refine((b) => b.perSecond > 0 && b.burst >= 1, 'needs a rate above 0 and a burst of at least 1');
+
+const TRUST_PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** An address, a subnet (`addr/bits`) or one of Express's named ranges. */
+function isProxyAddress(entry: string): boolean {
+  if (TRUST_PROXY_NAMES.includes(entry)) return true;
+  const [addr, bits, extra] = entry.split('/');
+  const family = isIP(addr);
+  if (!family || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * Which peers may tell the client's address in X-Forwarded-For: `web` (the default: only
+ * the bundled web server, which proves itself with a header derived from SECRET_KEY; see
+ * common/client-ip.ts), `false` (none: the socket's address counts), a hop count (the N
+ * nearest hops are trusted whatever their address: only when nothing can reach the api
+ * except through them), or a comma-separated list of addresses and subnets (and
+ * `loopback`, `linklocal`, `uniquelocal`). The client is the right-most address not
+ * trusted. All but `web` become Express's `trust proxy` setting.
+ */
+const trustProxy = z
+  .string()
+  .default('web')
+  .transform((v, ctx): 'web' | false | number | string[] => {
+    const value = v.trim();
+    if (value === 'web') return 'web';
+    if (value === 'false') return false;
+    if (/^\d+$/.test(value)) return Number(value);
+    const list = value.split(',').map((e) => e.trim());
+    const bad = list.filter((e) => !isProxyAddress(e));
+    if (bad.length) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be web, false, a hop count, or addresses/subnets (not ${bad.join(', ')})`,
+      });
+      return z.NEVER;
+    }
+    return list;
+  });
 
 /** Every setting the processes read, validated once at boot. */
 export const configSchema = z.object({
@@ -33,8 +87,19 @@ export const configSchema = z.object({
     .default('ch:'),
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
   LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(100),
+  /**
+   * Failures for one login name (a CNPJ of a firm, or a staff e-mail) from one IP before
+   * that IP is locked out of that login, and for how long. Staff login uses them too.
+   */
   PORTAL_MAX_FAILED_LOGINS: z.coerce.number().int().min(1).default(5),
   PORTAL_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
+  /**
+   * Failures for one login name from all IPs within an hour past which every further
+   * attempt waits a growing backoff (seconds, at most a minute) instead of locking the
+   * owner out: an attacker rotating IPs is slowed to about one guess a minute.
+   */
+  LOGIN_MAX_FAILURES_PER_HOUR: z.coerce.number().int().min(1).default(50),
+  TRUST_PROXY: trustProxy,
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).default(12),
   /** argon2 memory cost in KiB; tests lower it so hashing doesn't dominate the suite. */
   ARGON2_MEMORY_KIB: z.coerce.number().int().min(1024).default(19456),
@@ -46,10 +111,41 @@ export const configSchema = z.object({
   PRESENCE_TTL_SECONDS: z.coerce.number().int().min(2).max(40).default(40),
   /** How long a message may stay unread before its recipient is reminded. */
   UNREAD_REMINDER_SECONDS: z.coerce.number().int().min(1).default(900),
+  /**
+   * How long a worker's claim on a running job lasts without being renewed (it renews at
+   * half of it), and how often workers look for jobs whose claim lapsed: a worker that
+   * dies mid-job has its job run again by another worker (or itself, restarted) within
+   * about the sum. BullMQ's defaults; tests lower them.
+   */
+  JOB_LOCK_SECONDS: z.coerce.number().int().min(1).default(30),
+  JOB_STALLED_CHECK_SECONDS: z.coerce.number().int().min(1).default(30),
   /** Largest attachment accepted, in megabytes. */
   UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(100).default(10),
   /** Sender address of outgoing mail. */
   MAIL_FROM: z.string().default('ConnectHub <no-reply@connecthub.local>'),
+  /**
+   * Socket event limits, per api node (a principal with sockets on two nodes gets twice
+   * them): per sender (staff member or client) and event kind; a person typing fast sends
+   * 2–3 messages a second, a reconnect's catch-up a burst of sync pages.
+   */
+  SOCKET_SEND_LIMIT: bucket('3/20'),
+  SOCKET_TYPING_LIMIT: bucket('2/10'),
+  SOCKET_SYNC_LIMIT: bucket('5/20'),
+  SOCKET_READ_LIMIT: bucket('5/20'),
+  /** Every event a socket sends, unknown ones included. */
+  SOCKET_EVENT_LIMIT: bucket('20/60'),
+  /** Refused events (over a limit, or unknown) within a minute before the socket is disconnected. */
+  SOCKET_MAX_REFUSED_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  /** Sockets one session may have open on a node at once, and open a minute. */
+  SOCKET_MAX_PER_SESSION: z.coerce.number().int().min(1).default(10),
+  SOCKET_CONNECTS_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  /**
+   * Socket events of one firm handled at once on a node, and waiting (beyond that the
+   * event is answered OVERLOADED at once): a firm's burst then holds at most this many
+   * database operations ahead of another firm's.
+   */
+  SOCKET_FIRM_CONCURRENCY: z.coerce.number().int().min(1).default(4),
+  SOCKET_FIRM_QUEUE: z.coerce.number().int().min(1).default(200),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
 });
 

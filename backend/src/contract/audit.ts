@@ -14,6 +14,7 @@ export const AUDIT_ACTIONS = [
   'client.unblocked',
   'client.impersonated',
   'client.login.locked',
+  'client.login.unlocked',
   'staff.created',
   'staff.updated',
   'staff.password.reset',

@@ -75,8 +75,25 @@ export const bulkPortalRequestSchema = z.object({
 });
 export type BulkPortalRequest = z.infer<typeof bulkPortalRequestSchema>;
 
-export const bulkPortalResponseSchema = z.object({ updated: z.number().int() });
+export const bulkPortalResponseSchema = z.object({
+  updated: z.number().int(),
+  /**
+   * Set when some clients were enabled for the first time: their passwords are
+   * generated in the background (GET /api/clients/portal/bulk/:jobId); "Ver senha"
+   * generates a pending one at once.
+   */
+  job: z.object({ id: z.string() }).nullable(),
+});
 export type BulkPortalResponse = z.infer<typeof bulkPortalResponseSchema>;
+
+export const BULK_JOB_STATES = ['waiting', 'active', 'completed', 'failed'] as const;
+export const bulkPortalJobResponseSchema = z.object({
+  state: z.enum(BULK_JOB_STATES),
+  /** Clients whose password is ready, of `total`. */
+  done: z.number().int(),
+  total: z.number().int(),
+});
+export type BulkPortalJobResponse = z.infer<typeof bulkPortalJobResponseSchema>;
 
 export const passwordResponseSchema = z.object({ password: z.string() });
 export type PasswordResponse = z.infer<typeof passwordResponseSchema>;

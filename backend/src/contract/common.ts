@@ -16,7 +16,16 @@ export const ErrorCode = {
   EmailTaken: 'EMAIL_TAKEN',
   DuplicateCnpj: 'DUPLICATE_CNPJ',
   Conflict: 'CONFLICT',
+  /** The client chose its portal password itself: staff cannot read it, only generate a new one. */
+  PasswordSetByClient: 'PASSWORD_SET_BY_CLIENT',
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  UnsupportedFile: 'UNSUPPORTED_FILE',
+  /** Redis or the database did not answer in time: nothing was done, the same request may be retried. */
+  Unavailable: 'UNAVAILABLE',
+  /** Over a socket event rate limit: nothing was done; `retryAfterMs` says when to try again. */
+  RateLimited: 'RATE_LIMITED',
+  /** The firm has too many socket events waiting on this node: nothing was done, retry later. */
+  Overloaded: 'OVERLOADED',
   Internal: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

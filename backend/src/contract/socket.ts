@@ -20,9 +20,17 @@ export const conversationReadSchema = z.object({
   seq: z.number().int().min(0),
 });
 export const typingSchema = z.object({ conversationId: z.string(), typing: z.boolean() });
-export const syncSchema = z.object({ conversationId: z.string(), afterSeq: z.number().int().min(0) });
+/** Largest page `sync` returns, and its default. */
+export const SYNC_MAX_LIMIT = 500;
+export const syncSchema = z.object({
+  conversationId: z.string(),
+  afterSeq: z.number().int().min(0),
+  limit: z.number().int().min(1).max(SYNC_MAX_LIMIT).default(SYNC_MAX_LIMIT),
+});
+export type SyncPayload = z.input<typeof syncSchema>;
 
-export type AckError = { ok: false; error: { code: string; message: string } };
+/** `retryAfterMs` comes with RATE_LIMITED and OVERLOADED: when the same event may succeed. */
+export type AckError = { ok: false; error: { code: string; message: string; retryAfterMs?: number } };
 export type Ack<T extends object = object> = ({ ok: true } & T) | AckError;
 
 export interface ServerToClientEvents {
@@ -39,11 +47,12 @@ export interface ServerToClientEvents {
   'conversation:assigned': (p: { conversationId: string; assigneeId: string | null }) => void;
 }
 
-export type SessionRevokedReason = 'blocked' | 'logout' | 'disabled' | 'removed';
+export type SessionRevokedReason = 'blocked' | 'logout' | 'disabled' | 'removed' | 'password_changed';
 
 export interface ClientToServerEvents {
   'message:send': (p: MessageSendPayload, ack: (r: Ack<{ message: Message }>) => void) => void;
   'conversation:read': (p: z.infer<typeof conversationReadSchema>, ack: (r: Ack) => void) => void;
   typing: (p: z.infer<typeof typingSchema>) => void;
-  sync: (p: z.infer<typeof syncSchema>, ack: (r: Ack<{ messages: Message[] }>) => void) => void;
+  /** Messages after `afterSeq`, ascending, at most `limit`; call again from the last seq while `hasMore`. */
+  sync: (p: SyncPayload, ack: (r: Ack<{ messages: Message[]; hasMore: boolean }>) => void) => void;
 }

@@ -9,15 +9,24 @@ export class RedisClient implements OnApplicationShutdown {
   private readonly logger = new Logger('Redis');
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    // While Redis is down a command waits for three reconnection attempts (well under a
+    // second when the port refuses), then fails as UNAVAILABLE; the connection itself keeps
+    // reconnecting for as long as it takes.
     this.redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, keyPrefix: config.REDIS_KEY_PREFIX });
     this.redis.on('error', (err) => this.logger.warn(`redis: ${err.message}`));
   }
 
-  async ping(): Promise<boolean> {
+  /** Up only if connected and PING answers within `timeoutMs` (queued commands would wait). */
+  async ping(timeoutMs: number): Promise<boolean> {
+    if (this.redis.status !== 'ready') return false;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
     try {
-      return (await this.redis.ping()) === 'PONG';
+      return await Promise.race([this.redis.ping().then((r) => r === 'PONG'), late]);
     } catch {
       return false;
+    } finally {
+      clearTimeout(timer);
     }
   }
 

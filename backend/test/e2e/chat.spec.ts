@@ -113,6 +113,26 @@ describe('chat over Socket.IO', () => {
     expect(all.body.items.filter((m: Message) => m.clientMessageId === clientMessageId)).toHaveLength(1);
   });
 
+  it('sends a retried message out again, for receivers that missed the first broadcast', async () => {
+    // The first attempt's node may have died between storing and broadcasting: the retry's
+    // message:new is then the only one staff get. Receivers merge by seq, so twice is harmless.
+    const c = await open(client.token);
+    const s = await open(staff.token);
+    const clientMessageId = randomUUID();
+    const delivered = waitForEvent<Message>(s, 'message:new');
+    const first = await send(c, { clientMessageId, text: 'de novo' });
+    await delivered;
+    const seen = collect<Message>(s, 'message:new');
+    const redelivered = waitForEvent<Message>(s, 'message:new');
+    const retry = await send(c, { clientMessageId, text: 'de novo' });
+    expect(first.ok && retry.ok).toBe(true);
+    if (!first.ok || !retry.ok) return;
+    const again = await redelivered;
+    expect(again.id).toBe(first.message.id);
+    expect(again.seq).toBe(first.message.seq);
+    expect(seen.filter((m) => m.id === first.message.id)).toHaveLength(1);
+  });
+
   it('gives concurrent senders on both sides distinct seqs and exact unread counters', async () => {
     const firm = await makeFirm(t);
     const cl = await makePortalClient(t, firm);
@@ -214,13 +234,47 @@ describe('chat over Socket.IO', () => {
       conversationId: conv,
       afterSeq: lastSeen + 3,
     });
-    expect(none).toEqual({ ok: true, messages: [] });
+    expect(none).toEqual({ ok: true, messages: [], hasMore: false });
     const older = await t
       .http()
       .get(`/api/conversations/${conv}/messages`)
       .query({ beforeSeq: 3, limit: 1 })
       .set(firm.auth);
     expect(older.body.items.map((m: Message) => m.seq)).toEqual([2]);
+  });
+
+  it('sync pages: at most limit messages, hasMore until the last page, every message once in order', async () => {
+    const firm = await makeFirm(t);
+    const cl = await makePortalClient(t, firm);
+    const conv = cl.client.conversationId as string;
+    const s = await open(firm.token);
+    const c = await open(cl.token);
+    // From both sides, so neither sender goes over its burst allowance.
+    for (let i = 1; i <= 30; i++) {
+      const ack = await send(i % 2 ? s : c, { conversationId: conv, text: `m${i}` });
+      expect(ack.ok).toBe(true);
+    }
+    type SyncAck = Ack<{ messages: Message[]; hasMore: boolean }>;
+    const first = await emitAck<SyncAck>(c, 'sync', { conversationId: conv, afterSeq: 0, limit: 10 });
+    expect(first.ok && [first.messages.length, first.hasMore]).toEqual([10, true]);
+
+    const seen: string[] = [];
+    let afterSeq = 0;
+    for (let hasMore = true; hasMore;) {
+      const page = await emitAck<SyncAck>(c, 'sync', { conversationId: conv, afterSeq, limit: 10 });
+      if (!page.ok) throw new Error(page.error.code);
+      seen.push(...page.messages.map((m) => m.text));
+      afterSeq = page.messages.at(-1)?.seq ?? afterSeq;
+      hasMore = page.hasMore;
+    }
+    expect(seen).toEqual(Array.from({ length: 30 }, (_, i) => `m${i + 1}`));
+    const all = await emitAck<SyncAck>(c, 'sync', { conversationId: conv, afterSeq: 0 });
+    expect(all.ok && [all.messages.length, all.hasMore]).toEqual([30, false]);
+
+    for (const limit of [0, 501, 'x', 2.5]) {
+      const bad = await emitAck<SyncAck>(c, 'sync', { conversationId: conv, afterSeq: 0, limit });
+      expect(!bad.ok && bad.error.code).toBe('VALIDATION_FAILED');
+    }
   });
 
   it('relays typing to the other side only', async () => {

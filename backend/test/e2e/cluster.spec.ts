@@ -120,6 +120,52 @@ describe('two api nodes', () => {
     expect(Date.now() - died).toBeLessThan(15_000);
   });
 
+  it('takes chat and "Estou Online?" away from open sockets on every node, and gives them back', async () => {
+    const x = await setup();
+    const clientOnB = await open(b, x.clientToken);
+    const got = { messages: [] as string[], typing: 0, presence: [] as boolean[] };
+    clientOnB.on('message:new', (m) => got.messages.push(m.text));
+    clientOnB.on('typing', () => got.typing++);
+    clientOnB.on('presence:firm', (p) => got.presence.push(p.online));
+    await expect.poll(() => got.presence).toEqual([false]);
+    const portal = (permissions: Record<string, boolean>) =>
+      request(a.url)
+        .put(`/api/clients/${x.clientId}/portal`)
+        .set(x.auth)
+        .send({ enabled: true, permissions })
+        .expect(200);
+
+    await portal({ chat: false, onlineStatus: false });
+    // The firm comes online, writes and types while the client may not see any of it.
+    const staffOnA = await open(a, x.staffToken);
+    const hidden = await staffOnA.timeout(5000).emitWithAck('message:send', {
+      conversationId: x.conversationId,
+      clientMessageId: randomUUID(),
+      text: 'não deveria chegar',
+    });
+    expect(hidden.ok).toBe(true);
+    staffOnA.emit('typing', { conversationId: x.conversationId, typing: true });
+    await staffOnA.timeout(5000).emitWithAck('sync', { conversationId: x.conversationId, afterSeq: 0 });
+
+    // Granting again pushes the firm's state, published by node A after all of the above.
+    await portal({ chat: true, onlineStatus: true });
+    await expect.poll(() => got.presence).toEqual([false, true]);
+    expect(got.messages).toEqual([]);
+    expect(got.typing).toBe(0);
+
+    const shown = await staffOnA.timeout(5000).emitWithAck('message:send', {
+      conversationId: x.conversationId,
+      clientMessageId: randomUUID(),
+      text: 'agora sim',
+    });
+    expect(shown.ok).toBe(true);
+    staffOnA.emit('typing', { conversationId: x.conversationId, typing: true });
+    await expect.poll(() => got.messages).toEqual(['agora sim']);
+    await expect.poll(() => got.typing).toBe(1);
+    staffOnA.disconnect();
+    await expect.poll(() => got.presence).toEqual([false, true, false]);
+  });
+
   it('ends a blocked client’s sockets on every node', async () => {
     const x = await setup();
     const onA = await open(a, x.clientToken);

@@ -7,7 +7,8 @@ describe('client portal: login, limits, permissions, impersonation', () => {
   let t: TestApp;
   let staff: StaffSession;
   beforeAll(async () => {
-    t = await startTestApp('portal', { PORTAL_LOCK_MINUTES: '15' });
+    // Test addresses in X-Forwarded-For stand for clients behind a trusted proxy (supertest is loopback).
+    t = await startTestApp('portal', { PORTAL_LOCK_MINUTES: '15', TRUST_PROXY: 'loopback' });
     staff = await makeFirm(t, 'Contabilidade Portal');
   });
   afterAll(() => t.close());
@@ -57,7 +58,7 @@ describe('client portal: login, limits, permissions, impersonation', () => {
       .expect(404);
   });
 
-  it('locks a CNPJ for 15 minutes after five wrong passwords, known or not', async () => {
+  it('locks an IP out of a CNPJ for 15 minutes after five wrong passwords, known or not', async () => {
     const c = await makePortalClient(t, staff);
     for (let i = 0; i < 5; i++) await login(c.client.cnpj, `wrong-${i}`).expect(401);
     const locked = await login(formatCnpj(c.client.cnpj), c.password).expect(429);
@@ -71,12 +72,15 @@ describe('client portal: login, limits, permissions, impersonation', () => {
     const unknownLocked = await login(unknown, 'whatever').expect(429);
     expect(unknownLocked.body).toEqual(locked.body);
 
+    // Only that IP: the owner elsewhere (behind the bundled web server) still gets in.
+    await login(c.client.cnpj, c.password).set('X-Forwarded-For', '198.51.100.20').expect(200);
+
     const row = await t.http().get(`/api/clients/${c.client.id}`).set(staff.auth).expect(200);
     expect(row.body.portal.lockedUntil).toEqual(expect.any(String));
     const audit = await t.http().get(`/api/clients/${c.client.id}/audit`).set(staff.auth).expect(200);
     expect(audit.body.items[0]).toMatchObject({ action: 'client.login.locked', actor: { kind: 'system' } });
 
-    // A staff password reset is a fresh start for the client.
+    // A staff password reset is a fresh start for the client, from every IP.
     const reset = await t
       .http()
       .post(`/api/clients/${c.client.id}/portal/password/reset`)
@@ -188,12 +192,13 @@ describe('client portal: login, limits, permissions, impersonation', () => {
       .send({ currentPassword: c.password, newPassword: 'a-new-password-1' })
       .expect(204);
     await login(c.client.cnpj, 'a-new-password-1').expect(200);
-    const shown = await t
+    // A password the client chose is its own: staff can generate a new one, not read it.
+    const hidden = await t
       .http()
       .get(`/api/clients/${c.client.id}/portal/password`)
       .set(staff.auth)
-      .expect(200);
-    expect(shown.body.password).toBe('a-new-password-1');
+      .expect(409);
+    expect(hidden.body.error.code).toBe('PASSWORD_SET_BY_CLIENT');
     await t.http().post('/api/auth/logout').set(c.auth).expect(204);
     await t.http().get('/api/me').set(c.auth).expect(401);
   });

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobRepository } from '../../src/modules/jobs/job.repository.js';
+import { jobHandlers } from '../../src/modules/jobs/job-handlers.js';
 import { JobName } from '../../src/modules/jobs/job.types.js';
-import { UnreadReminderService } from '../../src/modules/notifications/unread-reminder.service.js';
 import { connectSocket, startTestApp, type TestApp, type TestSocket, waitForEvent } from '../helpers/app.js';
 import { makeFirm, makePortalClient } from '../helpers/factories.js';
 import { startSmtpSink } from '../helpers/smtp.js';
@@ -16,8 +16,7 @@ describe('unread reminders (BullMQ + SMTP)', () => {
     smtp = await startSmtpSink();
     t = await startTestApp('reminders', { UNREAD_REMINDER_SECONDS: '2', SMTP_URL: smtp.url });
     // The worker's processor, in this process: the same wiring as src/worker.ts.
-    const reminders = t.app.get(UnreadReminderService);
-    t.app.get(JobRepository).start({ [JobName.UnreadReminder]: (data) => reminders.process(data) });
+    t.app.get(JobRepository).start(jobHandlers(t.app));
   });
   afterAll(async () => {
     sockets.forEach((s) => s.disconnect());

@@ -27,6 +27,7 @@ describe('tenant isolation', () => {
       ['post', `/api/clients/${id}/portal/password/reset`],
       ['post', `/api/clients/${id}/portal/block`],
       ['post', `/api/clients/${id}/portal/unblock`],
+      ['post', `/api/clients/${id}/portal/unlock`],
       ['post', `/api/clients/${id}/impersonate`],
       ['get', `/api/clients/${id}/audit`],
       ['get', `/api/conversations/${conv}/messages`],

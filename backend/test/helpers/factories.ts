@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { completeCnpj, type ClientItem, type Permissions } from '../../src/contract/index.js';
 import type { TestApp } from './app.js';
 
+/** What the factories need: an in-process TestApp, or an api process wrapped with supertest. */
+export type HttpTarget = Pick<TestApp, 'http'>;
+
 let counter = 0;
 const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}${randomBytes(2).toString('hex')}`;
 
@@ -19,7 +22,7 @@ export interface StaffSession {
   auth: { Authorization: string };
 }
 
-export async function makeFirm(t: TestApp, name = 'Escritório Teste'): Promise<StaffSession> {
+export async function makeFirm(t: HttpTarget, name = 'Escritório Teste'): Promise<StaffSession> {
   const slug = `firm-${unique()}`;
   const res = await t
     .http()
@@ -33,7 +36,7 @@ export async function makeFirm(t: TestApp, name = 'Escritório Teste'): Promise<
 }
 
 export async function makeStaff(
-  t: TestApp,
+  t: HttpTarget,
   admin: StaffSession,
   role: 'admin' | 'accountant' = 'accountant',
 ): Promise<StaffSession & { email: string; password: string }> {
@@ -56,7 +59,7 @@ export async function makeStaff(
 }
 
 export async function makeClient(
-  t: TestApp,
+  t: HttpTarget,
   staff: StaffSession,
   overrides: { cnpj?: string; name?: string } = {},
 ): Promise<ClientItem> {
@@ -78,7 +81,7 @@ export interface ClientSession {
 
 /** A client with portal access, logged in. */
 export async function makePortalClient(
-  t: TestApp,
+  t: HttpTarget,
   staff: StaffSession,
   permissions: Partial<Permissions> = {},
 ): Promise<ClientSession> {

@@ -27,11 +27,14 @@ export interface ApiProcess extends NodeProcess {
   url: string;
 }
 
-/** A Node script of the repo as a child process, resolved once `readyUrl` answers 200. */
+/**
+ * A Node script of the repo as a child process, resolved once `ready` holds: a URL that
+ * answers 200, or a test of its output (a process without HTTP, like the worker).
+ */
 export async function startNodeProcess(
   script: string,
   env: Record<string, string>,
-  readyUrl: string,
+  ready: string | ((output: string) => boolean),
 ): Promise<NodeProcess> {
   const file = path.join(root, script);
   if (!existsSync(file)) throw new Error(`${script} is missing: run \`npm run build\` first`);
@@ -46,12 +49,16 @@ export async function startNodeProcess(
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`${script} exited with ${proc.exitCode}:\n${out}`);
-    try {
-      if ((await fetch(readyUrl)).ok) break;
-    } catch {
-      // not listening yet
+    if (typeof ready === 'function') {
+      if (ready(out)) break;
+    } else {
+      try {
+        if ((await fetch(ready)).ok) break;
+      } catch {
+        // not listening yet
+      }
     }
-    if (Date.now() > deadline) throw new Error(`${script} did not answer ${readyUrl}:\n${out}`);
+    if (Date.now() > deadline) throw new Error(`${script} did not get ready:\n${out}`);
     await new Promise((r) => setTimeout(r, 150));
   }
   return {
@@ -78,4 +85,31 @@ export async function startApiProcess(env: Record<string, string>): Promise<ApiP
   return { ...node, url };
 }
 
+/** A worker process from the build, ready once its processors run (it logs that line). */
+export function startWorkerProcess(env: Record<string, string>): Promise<NodeProcess> {
+  return startNodeProcess('backend/dist/worker.js', { ...env, LOG_LEVEL: 'log' }, (out) =>
+    out.includes('worker started'),
+  );
+}
+
 export const sharedSecret = () => randomBytes(32).toString('base64');
+
+/** Where `npm test` builds the frontend: never frontend/build, which `npm start` serves. */
+export const webBuildDir = process.env.WEB_BUILD_DIR || 'build-test';
+
+/** The built web server (frontend/server.js) serving `webBuildDir` on `env.WEB_PORT`. */
+export async function startWebProcess(
+  env: Record<string, string> & { WEB_PORT: string },
+): Promise<NodeProcess> {
+  const build = path.join(root, 'frontend', webBuildDir);
+  if (!existsSync(path.join(build, 'handler.js'))) {
+    throw new Error(
+      `${build} is missing: \`npm test\` builds it, or run \`WEB_BUILD_DIR=${webBuildDir} npm run build\``,
+    );
+  }
+  return startNodeProcess(
+    'frontend/server.js',
+    { ...env, WEB_BUILD_DIR: webBuildDir },
+    `http://127.0.0.1:${env.WEB_PORT}/login`,
+  );
+}

@@ -6,13 +6,22 @@ export interface ReceivedMail {
   raw: string;
 }
 
-/** A local SMTP sink: accepts everything on a free loopback port and keeps what it got. */
+/**
+ * A local SMTP sink: accepts everything on a free loopback port and keeps what it got.
+ * A mail to the address given to `hold` is read but not answered, so its sender is stuck
+ * inside the send; a sender that dies then has delivered nothing (the mail is dropped with its
+ * connection, as a real server drops an unanswered DATA); `held` lists such mails.
+ */
 export async function startSmtpSink(): Promise<{
   url: string;
   mails: ReceivedMail[];
+  held: ReceivedMail[];
+  hold: (to: string | null) => void;
   close: () => Promise<void>;
 }> {
   const mails: ReceivedMail[] = [];
+  let holding: string | null = null;
+  const held: ReceivedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -21,11 +30,16 @@ export async function startSmtpSink(): Promise<{
       let raw = '';
       stream.on('data', (c: Buffer) => (raw += c.toString('utf8')));
       stream.on('end', () => {
-        mails.push({
+        const mail = {
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
           raw,
-        });
+        };
+        if (holding && mail.to.includes(holding)) {
+          held.push(mail);
+          return;
+        }
+        mails.push(mail);
         callback();
       });
     },
@@ -35,6 +49,8 @@ export async function startSmtpSink(): Promise<{
   return {
     url: `smtp://127.0.0.1:${port}`,
     mails,
+    held,
+    hold: (to) => (holding = to),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

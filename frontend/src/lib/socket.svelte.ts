@@ -38,6 +38,8 @@ export const live = new LiveState();
 
 let socket: AppSocket | null = null;
 let socketToken: string | null = null;
+/** Server-side disconnects in a row without a revocation: the reconnect backoff's exponent. */
+let serverDrops = 0;
 // Plain (non-reactive) registry: handlers are callbacks, not UI state.
 const listeners: Partial<Record<EventName, ((...args: unknown[]) => void)[]>> = {};
 let connectListeners: (() => void)[] = [];
@@ -69,11 +71,22 @@ export function connectSocket(token: string | null = null): AppSocket {
 
   s.on('connect', () => {
     live.status = 'connected';
+    serverDrops = 0;
     for (const fn of connectListeners) fn();
   });
   s.on('disconnect', (reason) => {
-    // The server only disconnects on purpose (revoked or invalid session): no auto-retry then.
-    live.status = reason === 'io server disconnect' ? 'closed' : 'reconnecting';
+    // A server-side disconnect without `session:revoked` (sent first when the session is gone)
+    // means the server could not admit us now (a dependency down, too many tabs): try again
+    // later, backing off, instead of staying offline until a reload.
+    if (reason === 'io server disconnect' && !live.revoked) {
+      live.status = 'reconnecting';
+      const delay = Math.min(30_000, 1000 * 2 ** serverDrops++) * (0.5 + Math.random() / 2);
+      setTimeout(() => {
+        if (socket === s && !s.connected && !live.revoked) s.connect();
+      }, delay);
+    } else {
+      live.status = reason === 'io server disconnect' ? 'closed' : 'reconnecting';
+    }
     // Presence changes are missed while down: unknown until the server tells us again.
     live.firmOnline = null;
     live.staffOnline.clear();

@@ -13,6 +13,11 @@ export class AuditRepository {
     await this.entries.create({ _id: new Types.ObjectId(), firmId, ...entry });
   }
 
+  async insertMany(firmId: string, entries: NewAuditEntry[]): Promise<void> {
+    if (!entries.length) return;
+    await this.entries.insertMany(entries.map((e) => ({ _id: new Types.ObjectId(), firmId, ...e })));
+  }
+
   listForTarget(firmId: string, targetId: string, limit: number): Promise<AuditDoc[]> {
     return this.entries
       .find({ firmId, 'target.id': targetId })

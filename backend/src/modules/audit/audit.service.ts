@@ -35,6 +35,18 @@ export class AuditService {
     return this.audit.insert(firmId, { actor, action, target, details });
   }
 
+  /** One write for the entries of a bulk change, all by the same actor. */
+  recordMany(
+    firmId: string,
+    actor: AuditDoc['actor'],
+    entries: { action: AuditAction; target: AuditDoc['target']; details?: Record<string, unknown> }[],
+  ): Promise<void> {
+    return this.audit.insertMany(
+      firmId,
+      entries.map((e) => ({ actor, action: e.action, target: e.target, details: e.details ?? {} })),
+    );
+  }
+
   async listForTarget(firmId: string, targetId: string): Promise<AuditListResponse> {
     const docs = await this.audit.listForTarget(firmId, targetId, 200);
     return { items: docs.map(toAuditEntryDto) };

@@ -5,12 +5,14 @@ import { ErrorCode } from '../../contract/index.js';
 import { AppError, forbidden, unauthenticated } from '../../common/errors.js';
 import { AUTH_RULE, type AuthRule, type AuthedRequest } from './auth.decorators.js';
 import { AuthService } from './auth.service.js';
+import { SESSION_COOKIE } from './session-cookie.js';
 
 export function tokenFromRequest(req: Request): string | undefined {
   const header = req.headers.authorization;
   if (header?.startsWith('Bearer ')) return header.slice(7).trim() || undefined;
-  const cookie = (req.cookies as Record<string, string> | undefined)?.session;
-  return cookie || undefined;
+  // cookie-parser turns `j:`-prefixed values into JSON (objects, numbers): only a string is a token.
+  const cookie = (req.cookies as Record<string, unknown> | undefined)?.[SESSION_COOKIE];
+  return typeof cookie === 'string' && cookie ? cookie : undefined;
 }
 
 /** Global guard: resolves the session, then applies the route's rule. */

@@ -17,11 +17,13 @@ import type { ClientDoc } from '../clients/client.schema.js';
 import { FirmRepository } from '../firms/firm.repository.js';
 import { StaffRepository } from '../staff/staff.repository.js';
 import type { StaffDoc } from '../staff/staff.schema.js';
-import { LoginLimitRepository } from './login-limit.repository.js';
+import { type FailureLimits, LoginLimitRepository } from './login-limit.repository.js';
 import type { ClientPrincipal, Principal, StaffPrincipal } from './principal.js';
 import { SessionRepository, type StoredSession } from './session.repository.js';
 
 const IMPERSONATION_TTL_SECONDS = 60 * 60;
+const STAFF_SCOPE = 'staff';
+const portalScope = (firmId: string) => `portal:${firmId}`;
 
 const invalidCredentials = () => new AppError(401, ErrorCode.InvalidCredentials, 'CNPJ ou senha inválidos');
 const accessBlocked = () =>
@@ -80,14 +82,36 @@ export class AuthService {
     return token;
   }
 
+  private get failureLimits(): FailureLimits {
+    return {
+      maxPerIp: this.config.PORTAL_MAX_FAILED_LOGINS,
+      lockMs: this.config.PORTAL_LOCK_MINUTES * 60_000,
+      maxPerHour: this.config.LOGIN_MAX_FAILURES_PER_HOUR,
+    };
+  }
+
+  /** Refuses the attempt while this IP is locked out of the login or the login is backing off. */
+  private async checkLimits(scope: string, login: string, ip: string): Promise<void> {
+    const waitMs = await this.limits.waitMs(scope, login, ip);
+    if (waitMs) throw tooManyAttempts(Math.ceil(waitMs / 1000));
+  }
+
+  /*
+   * Both logins do the same work whether the account exists or not (one lookup, one argon2
+   * verify, the same Redis counters, and no database write unless the failure locks), so
+   * neither the answer nor its timing tells which e-mails or CNPJs have accounts.
+   */
   async staffLogin(email: string, password: string, ip: string): Promise<StaffLoginResponse> {
     const wait = await this.limits.hitIp('staff-login', ip, this.config.LOGIN_RATE_PER_MINUTE);
     if (wait) throw tooManyAttempts(wait);
+    await this.checkLimits(STAFF_SCOPE, email, ip);
     const doc = await this.staff.findByEmailForLogin(email);
     const ok = await verifyPassword(doc?.passwordHash ?? (await this.dummyHash), password);
     if (!doc || !ok) {
+      await this.limits.recordFailure(STAFF_SCOPE, email, ip, this.failureLimits);
       throw new AppError(401, ErrorCode.InvalidCredentials, 'E-mail ou senha inválidos');
     }
+    await this.limits.clearIp(STAFF_SCOPE, email, ip);
     return { token: await this.startStaffSession(doc), user: toStaffUser(doc) };
   }
 
@@ -102,22 +126,22 @@ export class AuthService {
     const firm = await this.firms.findBySlug(slug);
     if (!firm) throw new AppError(404, ErrorCode.NotFound, 'Escritório não encontrado');
     const firmId = String(firm._id);
-    // Malformed input is counted like any other login name, so the lock can't be sidestepped.
+    const scope = portalScope(firmId);
+    // Malformed input is counted like any other login name, so the lock can't be sidestepped,
+    // and looked up like one (it matches nothing), so it costs what a real CNPJ does.
     const login = parseCnpj(cnpjInput) ?? cnpjInput.replace(/\W/g, '').toUpperCase().slice(0, 20);
+    await this.checkLimits(scope, login, ip);
 
-    const lockedMs = await this.limits.lockRemainingMs(firmId, login);
-    if (lockedMs) throw tooManyAttempts(Math.ceil(lockedMs / 1000));
-
-    const client = parseCnpj(cnpjInput) ? await this.clients.findByCnpj(firmId, login) : null;
+    const client = await this.clients.findByCnpj(firmId, login);
     const usable = client?.portal.enabled ? client : null;
     const ok = await verifyPassword(usable?.portal.passwordHash ?? (await this.dummyHash), password);
     if (!usable || !ok) {
-      await this.registerFailure(firmId, login, client);
+      await this.registerPortalFailure(firmId, login, ip, client);
       throw invalidCredentials();
     }
     if (usable.portal.blocked) throw accessBlocked();
 
-    await this.limits.clear(firmId, login);
+    await this.limits.clearIp(scope, login, ip);
     await this.clients.recordLoginSuccess(firmId, String(usable._id));
     const { token, sessionId } = newSessionToken();
     await this.sessions.create(
@@ -136,26 +160,32 @@ export class AuthService {
     };
   }
 
-  private async registerFailure(firmId: string, login: string, client: ClientDoc | null): Promise<void> {
-    const lockMs = this.config.PORTAL_LOCK_MINUTES * 60_000;
-    const { locked } = await this.limits.recordFailure(
-      firmId,
+  /**
+   * Counts the failure; when it locks, shows the lock to staff and audits it. Those two
+   * writes run for a CNPJ that is not a client too (the update matches nothing, the entry
+   * is filed under the firm), so the locking attempt doesn't tell clients apart either.
+   */
+  private async registerPortalFailure(
+    firmId: string,
+    login: string,
+    ip: string,
+    client: ClientDoc | null,
+  ): Promise<void> {
+    const { lockedUntil, failures } = await this.limits.recordFailure(
+      portalScope(firmId),
       login,
-      this.config.PORTAL_MAX_FAILED_LOGINS,
-      lockMs,
+      ip,
+      this.failureLimits,
     );
-    if (!client) return;
-    const clientId = String(client._id);
-    await this.clients.recordLoginFailure(firmId, clientId, locked ? new Date(Date.now() + lockMs) : null);
-    if (locked) {
-      await this.audit.record(
-        firmId,
-        { kind: 'system', id: 'login-limit', name: 'Sistema' },
-        'client.login.locked',
-        { kind: 'client', id: clientId },
-        { minutes: this.config.PORTAL_LOCK_MINUTES },
-      );
-    }
+    if (!lockedUntil) return;
+    await this.clients.recordLoginLock(firmId, login, lockedUntil, failures);
+    await this.audit.record(
+      firmId,
+      { kind: 'system', id: 'login-limit', name: 'Sistema' },
+      'client.login.locked',
+      client ? { kind: 'client', id: String(client._id) } : { kind: 'firm', id: firmId },
+      { lockedUntil: lockedUntil.toISOString(), failuresThisHour: failures, ...(client ? {} : { login }) },
+    );
   }
 
   /** Resolves a token to its caller, checking the account is still allowed in. */
@@ -244,8 +274,26 @@ export class AuthService {
     await this.events.emit('staff.access.revoked', { firmId, staffId, reason });
   }
 
-  /** Clears a CNPJ's lock-out (a staff password reset is a fresh start). */
+  /** Lifts a CNPJ's locks and backoff from every IP (staff unlock, or a fresh password). */
   clearLoginLock(firmId: string, cnpj: string): Promise<void> {
-    return this.limits.clear(firmId, cnpj);
+    return this.limits.clearLogin(portalScope(firmId), cnpj);
+  }
+
+  /** Lifts a staff e-mail's locks and backoff (an admin set a new password). */
+  clearStaffLoginLock(email: string): Promise<void> {
+    return this.limits.clearLogin(STAFF_SCOPE, email);
+  }
+
+  /**
+   * Ends every other session of the caller (a password change keeps the one that made
+   * it); their sockets are told why and disconnected.
+   */
+  async endOtherSessions(p: Principal): Promise<void> {
+    const ids =
+      p.kind === 'staff'
+        ? await this.sessions.revokeOthers('staff', p.staffId, p.sessionId, 'password_changed')
+        : await this.sessions.revokeOthers('client', p.clientId, p.sessionId, 'password_changed');
+    for (const sessionId of ids)
+      await this.events.emit('session.ended', { sessionId, reason: 'password_changed' });
   }
 }

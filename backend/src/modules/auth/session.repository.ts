@@ -68,4 +68,24 @@ export class SessionRepository {
     for (const id of ids) tx.set(sessionKey(id), marker, 'KEEPTTL', 'XX');
     await tx.exec();
   }
+
+  /**
+   * The same for every session of the subject but `keepId` (a password change keeps the
+   * session that made it). Returns the ids it ended, so their sockets can be told.
+   */
+  async revokeOthers(
+    kind: SubjectKind,
+    subjectId: string,
+    keepId: string,
+    reason: SessionRevokedReason,
+  ): Promise<string[]> {
+    const key = subjectKey(kind, subjectId);
+    const ids = (await this.client.redis.smembers(key)).filter((id) => id !== keepId);
+    if (!ids.length) return [];
+    const marker = JSON.stringify({ revoked: reason } satisfies RevokedSession);
+    const tx = this.client.redis.multi().srem(key, ...ids);
+    for (const id of ids) tx.set(sessionKey(id), marker, 'KEEPTTL', 'XX');
+    await tx.exec();
+    return ids;
+  }
 }

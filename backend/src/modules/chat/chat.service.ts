@@ -21,13 +21,14 @@ import {
 import { AppError, notFound } from '../../common/errors.js';
 import { EventBus, type UnreadCounts } from '../../common/event-bus.js';
 import { escapeRegex } from '../../infra/mongo.util.js';
+import { isUnavailable, unavailable } from '../../infra/unavailable.js';
 import type { Principal, StaffPrincipal } from '../auth/principal.js';
 import { FileRepository } from '../files/file.repository.js';
 import { PresenceRepository } from '../presence/presence.repository.js';
 import { StaffRepository } from '../staff/staff.repository.js';
 import { ConversationRepository } from './conversation.repository.js';
 import type { ConversationDoc } from './conversation.schema.js';
-import { MessageRepository } from './message.repository.js';
+import { MessageRepository, messageIdFor } from './message.repository.js';
 import type { MessageDoc } from './message.schema.js';
 
 export function toMessageDto(doc: MessageDoc): Message {
@@ -73,14 +74,20 @@ const unreadOf = (doc: ConversationDoc): UnreadCounts => ({
 type Fail = Extract<Ack, { ok: false }>;
 const fail = (code: string, message: string): Fail => ({ ok: false, error: { code, message } });
 const logger = new Logger('Chat');
-/** Domain errors go back in the ack; anything else is logged with an id and acked as INTERNAL. */
+/**
+ * Domain errors go back in the ack, an outage of Redis or the database as UNAVAILABLE (retry
+ * the same send); anything else is logged with an id and acked as INTERNAL.
+ */
 const failFrom = (err: unknown): Fail => {
   if (err instanceof AppError) return fail(err.code, err.message);
+  if (isUnavailable(err)) return fail(ErrorCode.Unavailable, unavailable().message);
   const errorId = randomUUID();
   logger.error(`errorId=${errorId} ${(err as Error)?.stack ?? String(err)}`);
   return fail(ErrorCode.Internal, `Internal error (${errorId})`);
 };
 
+/** Tries at the next seq before giving up (each failed try means another message took it). */
+const ALLOCATE_ATTEMPTS = 20;
 /** Retries of the optimistic read update before giving up (each retry means a new message arrived). */
 const READ_ATTEMPTS = 5;
 
@@ -183,26 +190,48 @@ export class ChatService {
         sender.id,
         input.clientMessageId,
       );
-      if (existing) return { ok: true, message: toMessageDto(existing) };
+      if (existing) {
+        const message = toMessageDto(existing);
+        await this.events.emit('message.redelivered', {
+          message,
+          firmId: caller.firmId,
+          clientId: String(conv.clientId),
+        });
+        return { ok: true, message };
+      }
 
       const attachments = await this.attachments(caller, sender.id, input.attachmentIds ?? []);
+      const messageId = String(messageIdFor(conversationId, sender.id, input.clientMessageId));
       const now = new Date();
-      const allocated = await this.conversations.allocate(
-        caller.firmId,
-        conversationId,
-        caller.kind === 'client' ? 'client' : 'firm',
-        { text: input.text.slice(0, 200), senderKind: sender.kind },
-        now,
-      );
-      if (!allocated) throw notFound('Conversation');
+      // A retry of a send that got its seq but died before storing takes that same seq.
+      let current = conv;
+      let allocation = current.allocations?.[messageId];
+      for (let attempt = 0; !allocation; attempt++) {
+        if (attempt === ALLOCATE_ATTEMPTS) {
+          throw new AppError(409, ErrorCode.Conflict, 'Too many concurrent sends, try again');
+        }
+        const after = await this.conversations.allocate(
+          caller.firmId,
+          current,
+          messageId,
+          caller.kind === 'client' ? 'client' : 'firm',
+          { text: input.text.slice(0, 200), senderKind: sender.kind },
+          now,
+        );
+        // Null: another message took the seq first; count again from where it left things.
+        const next = after ?? (await this.conversations.findById(caller.firmId, conversationId));
+        if (!next) throw notFound('Conversation');
+        current = next;
+        allocation = current.allocations?.[messageId];
+      }
       const stored = await this.messages.insert(caller.firmId, {
         conversationId: conv._id,
-        seq: allocated.lastSeq,
+        seq: allocation.seq,
         sender,
         senderId: sender.id,
         clientMessageId: input.clientMessageId,
-        clientCount: allocated.clientMsgCount,
-        firmCount: allocated.firmMsgCount,
+        clientCount: allocation.clientCount,
+        firmCount: allocation.firmCount,
         text: input.text,
         attachments,
         createdAt: now,
@@ -230,8 +259,13 @@ export class ChatService {
         message,
         firmId: caller.firmId,
         clientId: String(conv.clientId),
-        unread: unreadOf(allocated),
+        unread: unreadOf(current),
       });
+      // After the broadcast, so only the ack waits for it; a record left behind is never
+      // used again (the stored message answers retries) and goes within a day.
+      await this.conversations
+        .allocated(caller.firmId, conversationId, messageId)
+        .catch((err: unknown) => logger.warn(`allocation record of ${messageId} kept: ${String(err)}`));
       return { ok: true, message };
     } catch (err) {
       return failFrom(err);
@@ -294,13 +328,15 @@ export class ChatService {
     }
   }
 
-  async sync(caller: Principal, payload: unknown): Promise<Ack<{ messages: Message[] }>> {
+  /** Catch-up: a page of the messages after afterSeq; the caller asks again while hasMore. */
+  async sync(caller: Principal, payload: unknown): Promise<Ack<{ messages: Message[]; hasMore: boolean }>> {
     const parsed = syncSchema.safeParse(payload);
     if (!parsed.success) return fail(ErrorCode.ValidationFailed, parsed.error.issues[0].message);
     try {
+      const { afterSeq, limit } = parsed.data;
       const conv = await this.conversationFor(caller, parsed.data.conversationId);
-      const docs = await this.messages.after(caller.firmId, String(conv._id), parsed.data.afterSeq);
-      return { ok: true, messages: docs.map(toMessageDto) };
+      const { docs, hasMore } = await this.messages.after(caller.firmId, String(conv._id), afterSeq, limit);
+      return { ok: true, messages: docs.map(toMessageDto), hasMore };
     } catch (err) {
       return failFrom(err);
     }

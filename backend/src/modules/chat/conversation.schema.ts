@@ -20,9 +20,30 @@ export interface ConversationDoc {
   /** When the unread reminder of each side fired (cleared by a read): the monitor shows it. */
   remindedStaffAt: Date | null;
   remindedClientAt: Date | null;
+  /**
+   * The reminder job (named by the seq that scheduled it) that claimed a side and has not
+   * sent yet: if its worker dies mid-send, the same job run again may claim it again.
+   */
+  remindingStaffSeq?: number | null;
+  remindingClientSeq?: number | null;
   assigneeId: Types.ObjectId | null;
+  /**
+   * Seqs handed out to messages not stored yet, by message id: a send that dies between
+   * allocating and storing (node killed, database gone) is retried with the same id and
+   * takes the same seq and counts, so the counters never count a message twice or one
+   * that was never stored. Removed once the message is stored.
+   */
+  allocations?: Record<string, Allocation>;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** A seq handed out, and each side's message count as of it (what the message stores). */
+export interface Allocation {
+  seq: number;
+  clientCount: number;
+  firmCount: number;
+  at: Date;
 }
 
 export const CONVERSATION_MODEL = 'Conversation';
@@ -44,6 +65,9 @@ export const conversationSchema = new Schema<ConversationDoc>(
     assigneeId: { type: Schema.Types.ObjectId, default: null },
     remindedStaffAt: { type: Date, default: null },
     remindedClientAt: { type: Date, default: null },
+    remindingStaffSeq: { type: Number, default: null },
+    remindingClientSeq: { type: Number, default: null },
+    allocations: { type: Schema.Types.Mixed, default: () => ({}) },
   },
   { collection: 'conversations', timestamps: true, minimize: false },
 );

@@ -105,12 +105,22 @@ export class MessageRepository {
     return newestFirst ? docs.reverse() : docs;
   }
 
-  /** Every stored message after seq, ascending (reconnect catch-up). */
-  after(firmId: string, conversationId: string, afterSeq: number): Promise<MessageDoc[]> {
-    return this.messages
+  /**
+   * Up to `limit` stored messages after seq, ascending (reconnect catch-up); one more is
+   * read to tell whether there are more, so no second query is needed.
+   */
+  async after(
+    firmId: string,
+    conversationId: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<{ docs: MessageDoc[]; hasMore: boolean }> {
+    const docs = await this.messages
       .find({ firmId, conversationId, seq: { $gt: afterSeq } })
       .sort({ seq: 1 })
+      .limit(limit + 1)
       .lean<MessageDoc[]>()
       .exec();
+    return { docs: docs.slice(0, limit), hasMore: docs.length > limit };
   }
 }

@@ -152,6 +152,24 @@ export class ClientRepository {
     return res.matchedCount;
   }
 
+  /**
+   * Records each client's conversation in one round trip. The filter is exactly
+   * {_id}, the only one FerretDB answers from an index (one with firmId scans the
+   * collection per client); callers pass ids they just read within `firmId`.
+   */
+  async linkConversations(links: { clientId: string; conversationId: string }[]): Promise<void> {
+    if (!links.length) return;
+    await this.clients.bulkWrite(
+      links.map((l) => ({
+        updateOne: {
+          filter: { _id: new Types.ObjectId(l.clientId) },
+          update: { $set: { conversationId: new Types.ObjectId(l.conversationId) } },
+        },
+      })),
+      { ordered: false },
+    );
+  }
+
   findManyByIds(firmId: string, clientIds: string[]): Promise<ClientDoc[]> {
     return this.clients
       .find({ firmId, _id: { $in: clientIds } })
@@ -159,19 +177,23 @@ export class ClientRepository {
       .exec();
   }
 
-  /** Login failure bookkeeping, mirrored from Redis so staff see the lock. */
-  async recordLoginFailure(firmId: string, clientId: string, lockedUntil: Date | null): Promise<void> {
-    const update: UpdateQuery<ClientDoc> = { $inc: { 'portal.failedLogins': 1 } };
-    if (lockedUntil) update.$set = { 'portal.lockedUntil': lockedUntil };
-    await this.clients.updateOne({ _id: clientId, firmId }, update).exec();
-  }
-
-  async recordLoginSuccess(firmId: string, clientId: string): Promise<void> {
+  /**
+   * Mirrors a lock from Redis so staff see it. By CNPJ, not id, and run whether or not a
+   * client has it: a lock costs the same for a CNPJ that is not a client.
+   */
+  async recordLoginLock(firmId: string, cnpj: string, lockedUntil: Date, failures: number): Promise<void> {
     await this.clients
       .updateOne(
-        { _id: clientId, firmId },
-        { $set: { 'portal.failedLogins': 0, 'portal.lockedUntil': null, 'portal.lastLoginAt': new Date() } },
+        { firmId, cnpj },
+        { $max: { 'portal.lockedUntil': lockedUntil }, $set: { 'portal.failedLogins': failures } },
       )
+      .exec();
+  }
+
+  /** The lock stays shown: other IPs stay locked and the backoff holds until they expire or staff unlock. */
+  async recordLoginSuccess(firmId: string, clientId: string): Promise<void> {
+    await this.clients
+      .updateOne({ _id: clientId, firmId }, { $set: { 'portal.lastLoginAt': new Date() } })
       .exec();
   }
 }

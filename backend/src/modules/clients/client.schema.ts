@@ -6,8 +6,13 @@ export interface PortalAccess {
   blocked: boolean;
   /** argon2id of the portal password; null until the first enable. */
   passwordHash: string | null;
-  /** AES-256-GCM copy under SECRET_KEY so staff can read it back (audited). */
+  /**
+   * AES-256-GCM copy under SECRET_KEY so staff can read it back (audited); null once
+   * the client chose its own password, which nobody else may read.
+   */
   passwordEnc: string | null;
+  /** Who chose the current password; missing on documents from before it was recorded. */
+  passwordSetBy?: 'staff' | 'client';
   failedLogins: number;
   lockedUntil: Date | null;
   lastLoginAt: Date | null;
@@ -47,6 +52,7 @@ export const clientSchema = new Schema<ClientDoc>(
       blocked: { type: Boolean, required: true, default: false },
       passwordHash: { type: String, default: null },
       passwordEnc: { type: String, default: null },
+      passwordSetBy: { type: String, enum: ['staff', 'client'], default: 'staff' },
       failedLogins: { type: Number, required: true, default: 0 },
       lockedUntil: { type: Date, default: null },
       lastLoginAt: { type: Date, default: null },

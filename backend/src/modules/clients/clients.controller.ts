@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import {
   type AuditListResponse,
+  type BulkPortalJobResponse,
   bulkPortalRequestSchema,
   type BulkPortalRequest,
   type BulkPortalResponse,
@@ -68,6 +69,11 @@ export class ClientsController {
     return this.clients.bulkPortal(caller, body);
   }
 
+  @Get('portal/bulk/:jobId')
+  bulkJob(@Caller() caller: StaffPrincipal, @Param('jobId') jobId: string): Promise<BulkPortalJobResponse> {
+    return this.clients.bulkPortalJob(caller, jobId);
+  }
+
   @Get(':id')
   get(@Caller() caller: StaffPrincipal, @Param('id') raw: string): Promise<ClientItem> {
     return this.clients.get(caller, id(raw));
@@ -100,6 +106,12 @@ export class ClientsController {
   @HttpCode(200)
   resetPassword(@Caller() caller: StaffPrincipal, @Param('id') raw: string): Promise<PasswordResponse> {
     return this.clients.resetPassword(caller, id(raw));
+  }
+
+  @Post(':id/portal/unlock')
+  @HttpCode(200)
+  unlock(@Caller() caller: StaffPrincipal, @Param('id') raw: string): Promise<ClientItem> {
+    return this.clients.unlockLogin(caller, id(raw));
   }
 
   @Post(':id/portal/block')

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
+  type BulkPortalJobResponse,
   type BulkPortalRequest,
   type BulkPortalResponse,
   type ClientItem,
@@ -30,6 +31,7 @@ import { ConversationRepository } from '../chat/conversation.repository.js';
 import type { ConversationDoc } from '../chat/conversation.schema.js';
 import { PresenceRepository } from '../presence/presence.repository.js';
 import { ClientRepository } from './client.repository.js';
+import { PendingPasswordsService } from './pending-passwords.service.js';
 import { PortalPasswords } from './portal-passwords.js';
 import type { ClientDoc } from './client.schema.js';
 import { parseClientCsv } from './csv.js';
@@ -60,6 +62,12 @@ export function toClientItem(doc: ClientDoc, conv?: ConversationDoc, online = fa
 }
 
 const invalidCnpj = () => new AppError(400, ErrorCode.InvalidCnpj, 'CNPJ inválido');
+const passwordSetByClient = () =>
+  new AppError(
+    409,
+    ErrorCode.PasswordSetByClient,
+    'O cliente definiu a própria senha, que não pode ser exibida. Gere uma nova senha se ele precisar.',
+  );
 const duplicateCnpj = () => new AppError(409, ErrorCode.DuplicateCnpj, 'Já existe um cliente com este CNPJ');
 
 /** The keys whose value a patch actually changes: what the audit log records. */
@@ -74,6 +82,7 @@ export class ClientsService {
   constructor(
     private readonly clients: ClientRepository,
     private readonly passwords: PortalPasswords,
+    private readonly pendingPasswords: PendingPasswordsService,
     private readonly conversations: ConversationRepository,
     private readonly presence: PresenceRepository,
     private readonly audit: AuditService,
@@ -178,7 +187,7 @@ export class ClientsService {
   }
 
   async importCsv(caller: StaffPrincipal, csv: string): Promise<ImportClientsResponse> {
-    const rows = parseClientCsv(csv);
+    const rows = parseClientCsv(csv, MAX_IMPORT_ROWS);
     if (rows.length > MAX_IMPORT_ROWS) {
       throw new AppError(
         400,
@@ -210,19 +219,6 @@ export class ClientsService {
     return { created, failed };
   }
 
-  /** Gives the client its first portal password, unless a concurrent call already did. */
-  private async ensurePassword(
-    firmId: string,
-    doc: ClientDoc,
-  ): Promise<{ doc: ClientDoc; password?: string }> {
-    if (doc.portal.passwordHash) return { doc };
-    const password = generatePortalPassword();
-    const { passwordHash, passwordEnc } = await this.passwords.protect(password);
-    const updated = await this.clients.setFirstPassword(firmId, String(doc._id), passwordHash, passwordEnc);
-    if (updated) return { doc: updated, password };
-    return { doc: await this.mustFind(firmId, String(doc._id)) };
-  }
-
   private async ensureConversation(doc: ClientDoc): Promise<string> {
     if (doc.conversationId) return String(doc.conversationId);
     const conv = await this.conversations.ensureForClient(String(doc.firmId), String(doc._id), doc.name);
@@ -243,7 +239,7 @@ export class ClientsService {
     let permissions = permissionsPatch;
     if (enabled) {
       const firstTime = !current.portal.passwordHash;
-      ({ doc: base, password } = await this.ensurePassword(firmId, current));
+      ({ doc: base, password } = await this.pendingPasswords.ensure(firmId, current));
       if (firstTime && !Object.keys(permissions ?? {}).length) permissions = DEFAULT_PORTAL_PERMISSIONS;
     }
     const conversationId = enabled ? await this.ensureConversation(base) : undefined;
@@ -269,6 +265,12 @@ export class ClientsService {
     const changes = permissionChanges(current.permissions, permissions);
     if (Object.keys(changes).length) {
       await this.audit.record(firmId, actor, 'client.permissions.changed', target, { changes });
+      await this.events.emit('client.permissions.changed', {
+        firmId,
+        clientId,
+        before: current.permissions,
+        after: doc.permissions,
+      });
     }
     if (current.portal.enabled && !enabled) await this.auth.revokeClient(firmId, clientId, 'disabled');
     if (!current.portal.enabled && enabled) await this.events.emit('client.integrated', { firmId, clientId });
@@ -286,14 +288,83 @@ export class ClientsService {
     return password ? { ...item, password } : item;
   }
 
+  /**
+   * The same change as setPortal for up to a thousand clients, in a bounded number
+   * of writes whatever the count. First passwords are left to a job (see
+   * PendingPasswordsService): the clients are enabled when this returns.
+   */
   async bulkPortal(caller: StaffPrincipal, input: BulkPortalRequest): Promise<BulkPortalResponse> {
-    const docs = await this.clients.findManyByIds(caller.firmId, [...new Set(input.clientIds)]);
-    for (const doc of docs) await this.applyPortal(caller, doc, input.enabled, input.permissions);
-    return { updated: docs.length };
+    const firmId = caller.firmId;
+    const docs = await this.clients.findManyByIds(firmId, [...new Set(input.clientIds)]);
+    const ids = (list: ClientDoc[]) => list.map((d) => String(d._id));
+    const chosen = Object.keys(input.permissions ?? {}).length > 0;
+    // As in applyPortal: a first enable without chosen permissions grants the defaults.
+    const firstTime = (d: ClientDoc) => input.enabled && !chosen && !d.portal.passwordHash;
+    const permissionsOf = (d: ClientDoc) => (firstTime(d) ? DEFAULT_PORTAL_PERMISSIONS : input.permissions);
+
+    if (input.enabled) {
+      // Conversations first, so no enabled client is ever without one.
+      const unlinked = docs.filter((d) => !d.conversationId);
+      const convs = await this.conversations.ensureForClients(
+        firmId,
+        unlinked.map((d) => ({ id: String(d._id), name: d.name })),
+      );
+      await this.clients.linkConversations(
+        [...convs].map(([clientId, conversationId]) => ({ clientId, conversationId })),
+      );
+    }
+    const defaults = docs.filter(firstTime);
+    const others = docs.filter((d) => !firstTime(d));
+    if (defaults.length) {
+      await this.clients.setPortalMany(firmId, ids(defaults), { enabled: true }, DEFAULT_PORTAL_PERMISSIONS);
+    }
+    if (others.length) {
+      await this.clients.setPortalMany(firmId, ids(others), { enabled: input.enabled }, input.permissions);
+    }
+
+    const entries: Parameters<AuditService['recordMany']>[2] = [];
+    for (const d of docs) {
+      const target = { kind: 'client' as const, id: String(d._id) };
+      if (d.portal.enabled !== input.enabled) {
+        entries.push({ action: input.enabled ? 'client.portal.enabled' : 'client.portal.disabled', target });
+      }
+      const changes = permissionChanges(d.permissions, permissionsOf(d));
+      if (Object.keys(changes).length) {
+        entries.push({ action: 'client.permissions.changed', target, details: { changes } });
+      }
+    }
+    await this.audit.recordMany(firmId, actorOf(caller), entries);
+    for (const d of docs) {
+      const clientId = String(d._id);
+      const changes = permissionChanges(d.permissions, permissionsOf(d));
+      if (Object.keys(changes).length) {
+        const after = { ...d.permissions, ...changes };
+        await this.events.emit('client.permissions.changed', {
+          firmId,
+          clientId,
+          before: d.permissions,
+          after,
+        });
+      }
+      if (d.portal.enabled && !input.enabled) await this.auth.revokeClient(firmId, clientId, 'disabled');
+      if (!d.portal.enabled && input.enabled)
+        await this.events.emit('client.integrated', { firmId, clientId });
+    }
+
+    const pending = input.enabled ? ids(docs.filter((d) => !d.portal.passwordHash)) : [];
+    const job = pending.length ? { id: await this.pendingPasswords.enqueue(firmId, pending) } : null;
+    return { updated: docs.length, job };
   }
 
+  bulkPortalJob(caller: StaffPrincipal, jobId: string): Promise<BulkPortalJobResponse> {
+    return this.pendingPasswords.status(caller.firmId, jobId);
+  }
+
+  /** Reads the password back (audited); one a bulk enable left pending is generated now. */
   async viewPassword(caller: StaffPrincipal, clientId: string): Promise<PasswordResponse> {
-    const doc = await this.mustFind(caller.firmId, clientId);
+    let doc = await this.mustFind(caller.firmId, clientId);
+    if (doc.portal.enabled) ({ doc } = await this.pendingPasswords.ensure(caller.firmId, doc));
+    if (doc.portal.passwordSetBy === 'client') throw passwordSetByClient();
     if (!doc.portal.passwordEnc) {
       throw new AppError(409, ErrorCode.Conflict, 'Este cliente ainda não tem acesso ao portal');
     }
@@ -309,17 +380,31 @@ export class ClientsService {
     const password = generatePortalPassword();
     await this.clients.setPortal(caller.firmId, clientId, {
       ...(await this.passwords.protect(password)),
+      passwordSetBy: 'staff',
       failedLogins: 0,
       lockedUntil: null,
     });
     await this.auth.clearLoginLock(caller.firmId, doc.cnpj);
     // Whoever held the old password is out.
-    await this.auth.revokeClient(caller.firmId, clientId, 'logout');
+    await this.auth.revokeClient(caller.firmId, clientId, 'password_changed');
     await this.audit.record(caller.firmId, actorOf(caller), 'client.password.reset', {
       kind: 'client',
       id: clientId,
     });
     return { password };
+  }
+
+  /** Lifts the login locks and backoff of the client's CNPJ, from every IP (audited). */
+  async unlockLogin(caller: StaffPrincipal, clientId: string): Promise<ClientItem> {
+    const current = await this.mustFind(caller.firmId, clientId);
+    await this.auth.clearLoginLock(caller.firmId, current.cnpj);
+    const doc = await this.clients.setPortal(caller.firmId, clientId, { failedLogins: 0, lockedUntil: null });
+    if (!doc) throw notFound('Client');
+    await this.audit.record(caller.firmId, actorOf(caller), 'client.login.unlocked', {
+      kind: 'client',
+      id: clientId,
+    });
+    return this.item(doc);
   }
 
   async setBlocked(caller: StaffPrincipal, clientId: string, blocked: boolean): Promise<ClientItem> {

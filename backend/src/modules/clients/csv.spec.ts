@@ -20,4 +20,12 @@ describe('parseClientCsv', () => {
   it('keeps rows with missing names so the report can name them', () => {
     expect(parseClientCsv('11222333000181\n')).toEqual([{ line: 1, cnpj: '11222333000181', name: '' }]);
   });
+
+  it('stops one row past the limit, so an oversized file is refused without reading it all', () => {
+    const text = Array.from({ length: 1000 }, (_, i) => `11222333000181;Empresa ${i}`).join('\n');
+    const rows = parseClientCsv(text, 3);
+    expect(rows).toHaveLength(4);
+    expect(rows[3]).toEqual({ line: 4, cnpj: '11222333000181', name: 'Empresa 3' });
+    expect(parseClientCsv(text)).toHaveLength(1000);
+  });
 });

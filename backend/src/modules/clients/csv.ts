@@ -30,19 +30,25 @@ function splitLine(line: string, delimiter: string): string[] {
 /**
  * Parses `cnpj;name` lines (also `,` or tab, as spreadsheets export them),
  * with or without a header, skipping blank lines. Line numbers are 1-based as
- * the user sees them in the file.
+ * the user sees them in the file. Stops after `maxRows + 1` rows, so a caller
+ * can refuse an oversized file without it ever being split whole.
  */
-export function parseClientCsv(text: string): CsvRow[] {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
-  const first = lines.find((l) => l.trim() !== '') ?? '';
-  const delimiter = [';', '\t', ','].find((d) => first.includes(d)) ?? ';';
+export function parseClientCsv(text: string, maxRows = Infinity): CsvRow[] {
+  const body = text.replace(/^\uFEFF/, '');
+  const lineBreak = /\r\n|\n|\r/g;
   const rows: CsvRow[] = [];
-  lines.forEach((raw, index) => {
-    if (raw.trim() === '') return;
+  let delimiter: string | undefined;
+  let start = 0;
+  for (let index = 0; start <= body.length && rows.length <= maxRows; index++) {
+    const match = lineBreak.exec(body);
+    const raw = body.slice(start, match ? match.index : body.length);
+    start = match ? match.index + match[0].length : body.length + 1;
+    if (raw.trim() === '') continue;
+    delimiter ??= [';', '\t', ','].find((d) => raw.includes(d)) ?? ';';
     const [a = '', b = ''] = splitLine(raw, delimiter);
     // A header names its columns; a data row starts with a digit or an alphanumeric CNPJ.
-    if (rows.length === 0 && /cnpj|raz[aã]o|nome|name/i.test(raw) && !/\d{2}/.test(a)) return;
+    if (rows.length === 0 && /cnpj|raz[aã]o|nome|name/i.test(raw) && !/\d{2}/.test(a)) continue;
     rows.push({ line: index + 1, cnpj: a, name: b });
-  });
+  }
   return rows;
 }

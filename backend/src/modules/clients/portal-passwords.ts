@@ -21,6 +21,17 @@ export class PortalPasswords {
     };
   }
 
+  /** A password the client chose: only the hash is kept, so no one else can read it. */
+  async protectClientChosen(
+    password: string,
+  ): Promise<{ passwordHash: string; passwordEnc: null; passwordSetBy: 'client' }> {
+    return {
+      passwordHash: await hashPassword(password, this.config.ARGON2_MEMORY_KIB),
+      passwordEnc: null,
+      passwordSetBy: 'client',
+    };
+  }
+
   reveal(passwordEnc: string): string {
     return this.box.open(passwordEnc);
   }

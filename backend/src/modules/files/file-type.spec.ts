@@ -25,4 +25,29 @@ describe('sniffContentType', () => {
     expect(sniffContentType(Buffer.from('PK\u0003\u0004 plain zip'), 'a.docx')).toBeNull();
     expect(sniffContentType(Buffer.from('hello'), 'a.pdf')).toBeNull();
   });
+
+  it('refuses documents that browsers run scripts in, whatever they are called', () => {
+    const svg =
+      '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>';
+    expect(sniffContentType(Buffer.from(svg), 'logo.svg')).toBeNull();
+    expect(sniffContentType(Buffer.from('<svg><rect/></svg>'), 'a.xml')).toBeNull();
+    expect(sniffContentType(Buffer.from('<!-- x --><html><body>oi</body></html>'), 'nota.xml')).toBeNull();
+    expect(sniffContentType(Buffer.from('<!DOCTYPE html><p>oi</p>'), 'nota.xml')).toBeNull();
+    expect(sniffContentType(Buffer.from('<HTA:APPLICATION ID="x"/>'), 'guia.hta')).toBeNull();
+    expect(sniffContentType(Buffer.from('<body onload="x()"></body>'), 'guia.hta')).toBeNull();
+    expect(
+      sniffContentType(Buffer.from('<nfe><x:script xmlns:x="http://www.w3.org/1999/xhtml"/></nfe>'), 'a.xml'),
+    ).toBeNull();
+    expect(sniffContentType(Buffer.from('<nfe><script>alert(1)</script></nfe>'), 'a.xml')).toBeNull();
+    expect(
+      sniffContentType(Buffer.from('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x/>'), 'a.xml'),
+    ).toBeNull();
+  });
+
+  it('still accepts fiscal XML with a declaration, comments and a BOM before the root', () => {
+    const nfe =
+      '\uFEFF<?xml version="1.0" encoding="UTF-8"?>\n<!-- gerado pelo emissor -->\n' +
+      '<nfeProc xmlns="http://www.portalfiscal.inf.br/nfe" versao="4.00"><NFe/></nfeProc>';
+    expect(sniffContentType(Buffer.from(nfe), 'nota.xml')).toBe('application/xml');
+  });
 });

@@ -1,6 +1,11 @@
+/** How much of an upload is held back to judge its type before anything is stored. */
+export const SNIFF_BYTES = 64 * 1024;
+
 /**
  * The content type of an upload, judged from its bytes (the name only picks
  * between formats that share a container). Null when the kind isn't accepted.
+ * `data` may be only the first SNIFF_BYTES: zip writers put `[Content_Types].xml`
+ * and the application's folder among the first entries.
  */
 export function sniffContentType(data: Buffer, name: string): string | null {
   const ext = name.toLowerCase().split('.').pop() ?? '';
@@ -28,14 +33,38 @@ export function sniffContentType(data: Buffer, name: string): string | null {
     if (ext === 'ppt') return 'application/vnd.ms-powerpoint';
     return 'application/msword';
   }
-  const head = data
-    .subarray(0, 512)
-    .toString('utf8')
-    .replace(/^\uFEFF/, '')
-    .trimStart();
-  // XML (NF-e, SPED…): a declaration, or a root element, and no NUL bytes.
-  if ((head.startsWith('<?xml') || /^<[A-Za-z_][\w:.-]*[\s>/]/.test(head)) && !data.includes(0)) {
-    return 'application/xml';
-  }
-  return null;
+  // XML (NF-e, SPED…): a root element, no NUL bytes, and nothing a browser would run.
+  if (data.includes(0)) return null;
+  return isPlainXml(data.toString('utf8')) ? 'application/xml' : null;
 }
+
+/** Roots of documents that browsers (or mshta) render and run scripts in, rather than show as data. */
+const ACTIVE_ROOTS = new Set(['svg', 'html', 'head', 'body', 'script']);
+
+function isPlainXml(text: string): boolean {
+  // Past the BOM, the declaration, comments and processing instructions sits the root element.
+  const rest = text.replace(/^\uFEFF/, '').replace(/^(?:\s|<\?[\s\S]*?\?>|<!--[\s\S]*?-->)*/, '');
+  // A DOCTYPE is how HTML and SVG announce themselves, and its entities can blow up later parsers.
+  if (/^<!DOCTYPE/i.test(rest)) return false;
+  const root = /^<([A-Za-z_][\w:.-]*)[\s>/]/.exec(rest)?.[1];
+  if (!root) return false;
+  const name = root.toLowerCase();
+  if (name === 'hta:application' || ACTIVE_ROOTS.has(name.split(':').pop() ?? '')) return false;
+  return !/<script[\s>/]|http:\/\/www\.w3\.org\/(?:1999\/xhtml|2000\/svg)/i.test(text);
+}
+
+/** The extensions each accepted type may keep; the first is the one given to names that fit none. */
+export const EXTENSIONS: Record<string, string[]> = {
+  'application/pdf': ['pdf'],
+  'image/png': ['png'],
+  'image/jpeg': ['jpg', 'jpeg'],
+  'image/gif': ['gif'],
+  'image/webp': ['webp'],
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': ['docx'],
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': ['xlsx'],
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation': ['pptx'],
+  'application/msword': ['doc'],
+  'application/vnd.ms-excel': ['xls'],
+  'application/vnd.ms-powerpoint': ['ppt'],
+  'application/xml': ['xml'],
+};

@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
-import { GridFSBucket, ObjectId } from 'mongodb';
+import { type Db, GridFSBucket, ObjectId } from 'mongodb';
 import type { Connection } from 'mongoose';
 
 export interface StoredFileMeta {
@@ -19,24 +20,63 @@ export interface StoredFile {
   meta: StoredFileMeta;
 }
 
+/** A file being stored; see FileRepository.createUpload. */
+export interface FileUpload {
+  readonly id: string;
+  write(chunk: Buffer): Promise<void>;
+  finish(): Promise<StoredFile>;
+  /** Deletes whatever was stored, finished or not. */
+  discard(): Promise<void>;
+}
+
 /** Attachments in GridFS (bucket `files`); metadata carries the tenant and the uploader. */
 @Injectable()
 export class FileRepository {
   constructor(@InjectConnection() private readonly connection: Connection) {}
 
-  private bucket(): GridFSBucket {
+  private db(): Db {
     const db = this.connection.db;
     if (!db) throw new Error('MongoDB connection is not open');
-    return new GridFSBucket(db as never, { bucketName: 'files' });
+    return db as unknown as Db;
   }
 
-  save(name: string, data: Buffer, meta: StoredFileMeta): Promise<StoredFile> {
-    return new Promise((resolve, reject) => {
-      const up = this.bucket().openUploadStream(name, { metadata: meta });
-      up.once('error', reject);
-      up.once('finish', () => resolve({ id: String(up.id), name, size: data.length, meta }));
-      up.end(data);
-    });
+  private bucket(): GridFSBucket {
+    return new GridFSBucket(this.db(), { bucketName: 'files' });
+  }
+
+  /**
+   * Starts storing a file whose bytes arrive in pieces. Each write resolves once
+   * GridFS has taken the piece (a full chunk is inserted first), so no insert is
+   * in flight when `discard` deletes what was written.
+   */
+  createUpload(name: string, meta: StoredFileMeta): FileUpload {
+    const stream = this.bucket().openUploadStream(name, { metadata: meta });
+    // Failures reach the caller through write() and finish(); an unheard 'error' would end the process.
+    stream.on('error', () => undefined);
+    const id = stream.id as ObjectId;
+    let size = 0;
+    return {
+      id: String(id),
+      write: (chunk) =>
+        new Promise<void>((resolve, reject) =>
+          stream.write(chunk, (err) => {
+            if (err) return reject(err);
+            size += chunk.length;
+            resolve();
+          }),
+        ),
+      finish: async () => {
+        stream.end();
+        await finished(stream);
+        return { id: String(id), name, size, meta };
+      },
+      discard: async () => {
+        stream.destroy();
+        const db = this.db();
+        await db.collection('files.chunks').deleteMany({ files_id: id });
+        await db.collection('files.files').deleteOne({ _id: id });
+      },
+    };
   }
 
   async find(firmId: string, fileId: string): Promise<StoredFile | null> {
@@ -66,9 +106,7 @@ export class FileRepository {
   }
 
   async attachToConversation(firmId: string, fileIds: string[], conversationId: string): Promise<void> {
-    const db = this.connection.db;
-    if (!db) throw new Error('MongoDB connection is not open');
-    await db
+    await this.db()
       .collection('files.files')
       .updateMany(
         { _id: { $in: fileIds.map((id) => new ObjectId(id)) }, 'metadata.firmId': firmId },

@@ -1,33 +1,20 @@
-import {
-  Controller,
-  Get,
-  Param,
-  Post,
-  Res,
-  StreamableFile,
-  UploadedFile,
-  UseInterceptors,
-} from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
-import type { Response } from 'express';
+import { Controller, Get, Param, Post, Req, Res, StreamableFile } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import type { FileItem } from '../../contract/index.js';
 import { parseId } from '../../common/ids.js';
 import { Caller, StaffOrClient } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
-import { FilesService, type UploadedFile as Upload } from './files.service.js';
-
-// Multer stops reading past this; the service gives the configured limit its own clear error.
-const HARD_LIMIT_BYTES = 101 * 1024 * 1024;
+import { FilesService } from './files.service.js';
 
 @Controller('files')
 export class FilesController {
   constructor(private readonly files: FilesService) {}
 
+  /** Multipart `file`; the body is streamed (no interceptor buffers it), see FilesService.upload. */
   @StaffOrClient()
   @Post()
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: HARD_LIMIT_BYTES, files: 1 } }))
-  upload(@Caller() caller: Principal, @UploadedFile() file: Upload | undefined): Promise<FileItem> {
-    return this.files.upload(caller, file);
+  upload(@Caller() caller: Principal, @Req() req: Request): Promise<FileItem> {
+    return this.files.upload(caller, req);
   }
 
   @StaffOrClient()

@@ -4,14 +4,10 @@ import { ErrorCode, type FileItem } from '../../contract/index.js';
 import { AppError, notFound } from '../../common/errors.js';
 import { type AppConfig, APP_CONFIG } from '../../config/config.js';
 import type { Principal } from '../auth/principal.js';
-import { sniffContentType } from './file-type.js';
-import { FileRepository } from './file.repository.js';
-
-export interface UploadedFile {
-  originalname: string;
-  buffer: Buffer;
-  size: number;
-}
+import { safeFileName } from './file-name.js';
+import { SNIFF_BYTES, sniffContentType } from './file-type.js';
+import { type FileUpload, FileRepository, type StoredFile, type StoredFileMeta } from './file.repository.js';
+import { type IncomingFile, receiveSingleFile, type UploadRequest } from './multipart.js';
 
 @Injectable()
 export class FilesService {
@@ -26,34 +22,77 @@ export class FilesService {
     }
   }
 
-  async upload(caller: Principal, file: UploadedFile | undefined): Promise<FileItem> {
+  /**
+   * Streams the multipart body's one file into GridFS, judging its type from the
+   * first bytes before storing any; nothing larger than UPLOAD_MAX_MB is ever
+   * read into memory or left stored.
+   */
+  async upload(caller: Principal, body: UploadRequest): Promise<FileItem> {
     this.assertCanUse(caller);
-    if (!file)
-      throw new AppError(400, ErrorCode.ValidationFailed, 'Send the file in the multipart field "file"');
-    if (file.size > this.config.UPLOAD_MAX_MB * 1024 * 1024) {
-      throw new AppError(413, ErrorCode.PayloadTooLarge, `Arquivo maior que ${this.config.UPLOAD_MAX_MB} MB`);
-    }
-    if (file.size === 0) throw new AppError(400, 'UNSUPPORTED_FILE', 'Arquivo vazio');
-    const contentType = sniffContentType(file.buffer, file.originalname);
-    if (!contentType) {
-      throw new AppError(
-        400,
-        'UNSUPPORTED_FILE',
-        'Tipo de arquivo não aceito: envie PDF, imagem, documento do Office ou XML',
-      );
-    }
-    // Browsers send names as latin1 bytes of UTF-8; keep what the user saw.
-    const name = Buffer.from(file.originalname, 'latin1').toString('utf8').slice(0, 200) || 'arquivo';
-    const stored = await this.files.save(name, file.buffer, {
+    const owner = {
       firmId: caller.firmId,
       uploader:
         caller.kind === 'staff'
-          ? { kind: 'staff', id: caller.staffId }
-          : { kind: 'client', id: caller.clientId },
-      contentType,
+          ? { kind: 'staff' as const, id: caller.staffId }
+          : { kind: 'client' as const, id: caller.clientId },
       conversationId: null,
-    });
-    return { id: stored.id, name: stored.name, contentType, size: stored.size };
+    };
+    const { file } = await receiveSingleFile(
+      body,
+      {
+        field: 'file',
+        maxBytes: this.config.UPLOAD_MAX_MB * 1024 * 1024,
+        tooLarge: () =>
+          new AppError(413, ErrorCode.PayloadTooLarge, `Arquivo maior que ${this.config.UPLOAD_MAX_MB} MB`),
+      },
+      (incoming) => this.store(incoming, owner),
+      ({ upload }) => upload.discard(),
+    );
+    return { id: file.id, name: file.name, contentType: file.meta.contentType, size: file.size };
+  }
+
+  private async store(
+    incoming: IncomingFile,
+    owner: Omit<StoredFileMeta, 'contentType'>,
+  ): Promise<{ upload: FileUpload; file: StoredFile }> {
+    const head: Buffer[] = [];
+    let headBytes = 0;
+    let upload: FileUpload | undefined;
+    const begin = async () => {
+      const data = Buffer.concat(head);
+      if (data.length === 0) throw new AppError(400, ErrorCode.UnsupportedFile, 'Arquivo vazio');
+      const contentType = sniffContentType(data, incoming.name);
+      if (!contentType) {
+        throw new AppError(
+          400,
+          ErrorCode.UnsupportedFile,
+          'Tipo de arquivo não aceito: envie PDF, imagem, documento do Office ou XML',
+        );
+      }
+      const started = this.files.createUpload(safeFileName(incoming.name, contentType), {
+        ...owner,
+        contentType,
+      });
+      upload = started;
+      await started.write(data);
+      return started;
+    };
+    try {
+      for await (const chunk of incoming.data as AsyncIterable<Buffer>) {
+        if (upload) {
+          await upload.write(chunk);
+          continue;
+        }
+        head.push(chunk);
+        headBytes += chunk.length;
+        if (headBytes >= SNIFF_BYTES) await begin();
+      }
+      const done = upload ?? (await begin());
+      return { upload: done, file: await done.finish() };
+    } catch (err) {
+      await upload?.discard();
+      throw err;
+    }
   }
 
   /** Staff of the firm may read any of its files; a client only its own uploads and its conversation's. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { type ConnectionOptions, type Job, Queue, Worker } from 'bullmq';
 import { type AppConfig, APP_CONFIG } from '../../config/config.js';
@@ -7,8 +8,12 @@ import {
   type JobHandlers,
   type JobName,
   type JobPayloads,
+  type JobProgress,
+  type JobStatus,
   QueueName,
 } from './job.types.js';
+
+const WATCHED_JOB_KEEP_SECONDS = 24 * 3600;
 
 /** BullMQ queues and workers; the only file that imports bullmq. */
 @Injectable()
@@ -18,8 +23,12 @@ export class JobRepository implements OnModuleDestroy {
   private readonly workers: Worker[] = [];
   private readonly connection: ConnectionOptions;
   private readonly prefix: string;
+  private readonly lockMs: number;
+  private readonly stalledCheckMs: number;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.lockMs = config.JOB_LOCK_SECONDS * 1000;
+    this.stalledCheckMs = config.JOB_STALLED_CHECK_SECONDS * 1000;
     const url = new URL(config.REDIS_URL);
     this.connection = {
       host: url.hostname,
@@ -44,14 +53,46 @@ export class JobRepository implements OnModuleDestroy {
     return q;
   }
 
-  /** Adds a job once per id: a second add with the same id while it waits is a no-op. */
+  /**
+   * Adds a job once per id: a second add with the same id while it waits is a no-op. A job
+   * that failed for good is removed (its failure is in the log), or its id would refuse
+   * every later job of that key.
+   */
   async addOnce<N extends JobName>(
     name: N,
     data: JobPayloads[N],
     jobId: string,
     delayMs: number,
   ): Promise<void> {
-    await this.queue(JOB_QUEUE[name]).add(name, data, { jobId, delay: delayMs });
+    await this.queue(JOB_QUEUE[name]).add(name, data, { jobId, delay: delayMs, removeOnFail: true });
+  }
+
+  /**
+   * Adds a job that a screen follows by id: a finished one is kept for a day so
+   * its last state can still be read.
+   */
+  async addWatched<N extends JobName>(name: N, data: JobPayloads[N]): Promise<string> {
+    const jobId = randomUUID();
+    await this.queue(JOB_QUEUE[name]).add(name, data, {
+      jobId,
+      removeOnComplete: { age: WATCHED_JOB_KEEP_SECONDS },
+    });
+    return jobId;
+  }
+
+  /** A watched job of this firm (the payload carries it), or null. */
+  async status<N extends JobName>(name: N, firmId: string, jobId: string): Promise<JobStatus<N> | null> {
+    const job = await this.queue(JOB_QUEUE[name]).getJob(jobId);
+    const data = job?.data as (JobPayloads[N] & { firmId?: string }) | undefined;
+    if (!job || job.name !== name || data?.firmId !== firmId) return null;
+    const state = await job.getState();
+    const progress = job.progress as JobProgress | number;
+    return {
+      // Retries wait out their backoff as 'delayed': still to be done, like 'waiting'.
+      state: state === 'active' || state === 'completed' || state === 'failed' ? state : 'waiting',
+      progress: typeof progress === 'object' ? progress : null,
+      data: job.data as JobPayloads[N],
+    };
   }
 
   /** Removes a waiting job; a job already running or gone is left alone. */
@@ -68,9 +109,15 @@ export class JobRepository implements OnModuleDestroy {
         async (job: Job) => {
           const handler = handlers[job.name as JobName];
           if (!handler) throw new Error(`no handler for job ${job.name}`);
-          await handler(job.data);
+          await handler(job.data, { reportProgress: (progress) => job.updateProgress({ ...progress }) });
         },
-        { connection: this.connection, prefix: this.prefix, concurrency: 4 },
+        {
+          connection: this.connection,
+          prefix: this.prefix,
+          concurrency: 4,
+          lockDuration: this.lockMs,
+          stalledInterval: this.stalledCheckMs,
+        },
       );
       worker.on('failed', (job, err) =>
         this.logger.warn(

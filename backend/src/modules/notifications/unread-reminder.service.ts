@@ -46,14 +46,19 @@ export class UnreadReminderService implements OnModuleInit {
     });
   }
 
-  /** Worker side: runs when the delay is over. Safe to run twice (the claim is atomic). */
+  /**
+   * Worker side: runs when the delay is over. The claim is atomic, so two jobs never both
+   * send; this job run again after its worker died between claim and send (BullMQ hands a
+   * job whose lock lapsed to another worker) sends then, once it has sent it sends no more.
+   * Only a worker dying between the mail going out and `reminderSent` can repeat a mail.
+   */
   async process(job: JobPayloads[JobName.UnreadReminder]): Promise<void> {
-    const { firmId, conversationId, side } = job;
+    const { firmId, conversationId, side, seq } = job;
     const conv = await this.conversations.findById(firmId, conversationId);
     if (!conv) return;
     const count = side === 'staff' ? conv.unreadForStaff : conv.pendingForClient;
     if (count === 0) return;
-    if (!(await this.conversations.claimReminder(firmId, conversationId, side, new Date()))) return;
+    if (!(await this.conversations.claimReminder(firmId, conversationId, side, new Date(), seq))) return;
     try {
       const to = await this.recipients(
         firmId,
@@ -73,12 +78,18 @@ export class UnreadReminderService implements OnModuleInit {
             ? `O cliente ${conv.clientName} enviou ${count} mensagem(ns) que ainda não foram lidas.\n\nAbrir: ${link}`
             : `O escritório enviou ${count} mensagem(ns) que você ainda não leu.\n\nAcesse o portal: ${link}`,
       });
-      this.logger.log(`reminded ${side} of conversation ${conversationId} (${to.length} recipient(s))`);
     } catch (err) {
       // Let the retry notify: the claim is released so the next attempt can take it.
       await this.conversations.releaseReminder(firmId, conversationId, side);
       throw err;
     }
+    // Not a failure of the job once the mail is out: failing would send it again.
+    await this.conversations
+      .reminderSent(firmId, conversationId, side, seq)
+      .catch((err: unknown) =>
+        this.logger.warn(`reminder of ${conversationId} sent, not marked: ${String(err)}`),
+      );
+    this.logger.log(`reminded ${side} of conversation ${conversationId}`);
   }
 
   private async recipients(

@@ -9,6 +9,7 @@ import {
 import { AppError, unauthenticated } from '../../common/errors.js';
 import { verifyPassword } from '../../common/secrets.js';
 import { AuditService, actorOf } from '../audit/audit.service.js';
+import { AuthService } from '../auth/auth.service.js';
 import type { ClientPrincipal } from '../auth/principal.js';
 import { ClientRepository } from '../clients/client.repository.js';
 import { PortalPasswords } from '../clients/portal-passwords.js';
@@ -23,6 +24,7 @@ export class PortalService {
     private readonly firms: FirmRepository,
     private readonly portal: PortalRepository,
     private readonly audit: AuditService,
+    private readonly auth: AuthService,
   ) {}
 
   async me(caller: ClientPrincipal): Promise<MeResponse> {
@@ -49,12 +51,14 @@ export class PortalService {
     await this.clients.setPortal(
       caller.firmId,
       caller.clientId,
-      await this.passwords.protect(input.newPassword),
+      await this.passwords.protectClientChosen(input.newPassword),
     );
     await this.audit.record(caller.firmId, actorOf(caller), 'client.password.changed', {
       kind: 'client',
       id: caller.clientId,
     });
+    // Whoever held the old password is out; this session stays.
+    await this.auth.endOtherSessions(caller);
   }
 
   async documents(caller: ClientPrincipal): Promise<DocumentListResponse> {

@@ -7,21 +7,24 @@ import {
   SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
-import { type Ack, ErrorCode, type Message } from '../../contract/index.js';
+import type { Ack, Message } from '../../contract/index.js';
 import { ChatService } from '../chat/chat.service.js';
 import type { AppServer, AppSocket } from './realtime.repository.js';
 import { RealtimeService } from './realtime.service.js';
 
-const revoked: Extract<Ack, { ok: false }> = {
-  ok: false,
-  error: { code: ErrorCode.Unauthenticated, message: 'Session ended' },
-};
+/**
+ * Largest socket packet read. A message's 10,000 characters take at most ~60 KB as JSON
+ * (control characters are escaped to 6 bytes); anything larger closes the connection
+ * before it is buffered, instead of Socket.IO's default 1 MB.
+ */
+const MAX_PACKET_BYTES = 64 * 1024;
 
 /**
- * Socket events (contract). Each handler resolves the caller as of now (the
- * socket's equivalent of the HTTP auth guard), then makes one service call.
+ * Socket events (contract). Each handler hands its one service call to the realtime
+ * service, which resolves the caller as of now (the socket's equivalent of the HTTP
+ * auth guard) and runs it in the firm's turn; rate limits apply before (its gate).
  */
-@WebSocketGateway({ path: '/socket.io', cors: { origin: true, credentials: true } })
+@WebSocketGateway({ path: '/socket.io', maxHttpBufferSize: MAX_PACKET_BYTES })
 export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   constructor(
     private readonly realtime: RealtimeService,
@@ -41,32 +44,28 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   }
 
   @SubscribeMessage('message:send')
-  async send(
+  send(
     @ConnectedSocket() socket: AppSocket,
     @MessageBody() body: unknown,
   ): Promise<Ack<{ message: Message }>> {
-    const caller = await this.realtime.current(socket);
-    return caller ? this.chat.send(caller, body) : revoked;
+    return this.realtime.handle(socket, (caller) => this.chat.send(caller, body));
   }
 
   @SubscribeMessage('conversation:read')
-  async read(@ConnectedSocket() socket: AppSocket, @MessageBody() body: unknown): Promise<Ack> {
-    const caller = await this.realtime.current(socket);
-    return caller ? this.chat.markRead(caller, body) : revoked;
+  read(@ConnectedSocket() socket: AppSocket, @MessageBody() body: unknown): Promise<Ack> {
+    return this.realtime.handle(socket, (caller) => this.chat.markRead(caller, body));
   }
 
   @SubscribeMessage('sync')
-  async sync(
+  sync(
     @ConnectedSocket() socket: AppSocket,
     @MessageBody() body: unknown,
-  ): Promise<Ack<{ messages: Message[] }>> {
-    const caller = await this.realtime.current(socket);
-    return caller ? this.chat.sync(caller, body) : revoked;
+  ): Promise<Ack<{ messages: Message[]; hasMore: boolean }>> {
+    return this.realtime.handle(socket, (caller) => this.chat.sync(caller, body));
   }
 
   @SubscribeMessage('typing')
-  async typing(@ConnectedSocket() socket: AppSocket, @MessageBody() body: unknown): Promise<void> {
-    const caller = await this.realtime.current(socket);
-    if (caller) await this.chat.typing(caller, body);
+  typing(@ConnectedSocket() socket: AppSocket, @MessageBody() body: unknown): Promise<void> {
+    return this.realtime.handleSignal(socket, (caller) => this.chat.typing(caller, body));
   }
 }

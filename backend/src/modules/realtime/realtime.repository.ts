@@ -6,11 +6,18 @@ import type {
   SessionRevokedReason,
 } from '../../contract/index.js';
 import type { Principal } from '../auth/principal.js';
+import type { TokenBucket } from './socket-limits.js';
 
 export interface SocketData {
   principal: Principal;
   /** Settles when the handshake's session check and room joins are done. */
   admitted: Promise<void>;
+  /** Every event this socket sent, unknown ones included. */
+  events: TokenBucket;
+  /** Events refused (over a limit, unknown): when it runs dry the socket is disconnected. */
+  refusals: TokenBucket;
+  /** Set once the socket counts towards its session's open sockets on this node. */
+  countedFor?: string;
 }
 export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, object, SocketData>;
 export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, object, SocketData>;
@@ -20,6 +27,8 @@ export const rooms = {
   session: (sessionId: string) => `session:${sessionId}`,
   staff: (staffId: string) => `staff:${staffId}`,
   client: (clientId: string) => `client:${clientId}`,
+  /** A client's sockets while it has the `chat` permission: messages, receipts, typing. */
+  clientChat: (clientId: string) => `client:${clientId}:chat`,
   firmStaff: (firmId: string) => `firm:${firmId}:staff`,
   /** Clients of the firm allowed to see "Estou Online?". */
   firmPresence: (firmId: string) => `firm:${firmId}:presence`,
@@ -55,6 +64,15 @@ export class RealtimeRepository {
     this.io.to(rooms.client(clientId)).emit(event, ...args);
   }
 
+  /** The client's sockets that may see its chat. */
+  toClientChat<E extends keyof ServerToClientEvents>(
+    clientId: string,
+    event: E,
+    ...args: Parameters<ServerToClientEvents[E]>
+  ): void {
+    this.io.to(rooms.clientChat(clientId)).emit(event, ...args);
+  }
+
   /** Both sides of a conversation, every tab, every node. */
   toConversation<E extends keyof ServerToClientEvents>(
     firmId: string,
@@ -62,7 +80,20 @@ export class RealtimeRepository {
     event: E,
     ...args: Parameters<ServerToClientEvents[E]>
   ): void {
-    this.io.to([rooms.firmStaff(firmId), rooms.client(clientId)]).emit(event, ...args);
+    this.io.to([rooms.firmStaff(firmId), rooms.clientChat(clientId)]).emit(event, ...args);
+  }
+
+  /**
+   * Puts the client's open sockets in (or out of) its chat room and the firm's presence
+   * room, on every node: what they receive follows a permission change at once.
+   */
+  setClientRooms(firmId: string, clientId: string, access: { chat: boolean; presence: boolean }): void {
+    if (!this.server) return;
+    const sockets = this.io.in(rooms.client(clientId));
+    const change = (room: string, on: boolean) =>
+      on ? sockets.socketsJoin(room) : sockets.socketsLeave(room);
+    change(rooms.clientChat(clientId), access.chat);
+    change(rooms.firmPresence(firmId), access.presence);
   }
 
   emitPresence(firmId: string, online: boolean): void {

@@ -1,14 +1,38 @@
-import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { ErrorCode } from '../../contract/index.js';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { Event } from 'socket.io';
+import { type Ack, type AckError, type ClientToServerEvents, ErrorCode } from '../../contract/index.js';
 import { AppError } from '../../common/errors.js';
-import { EventBus } from '../../common/event-bus.js';
+import { unavailable } from '../../infra/unavailable.js';
+import { type DomainEvents, EventBus } from '../../common/event-bus.js';
+import { type AppConfig, APP_CONFIG } from '../../config/config.js';
 import { AuthService } from '../auth/auth.service.js';
 import type { Principal } from '../auth/principal.js';
 import { SESSION_COOKIE } from '../auth/session-cookie.js';
 import { PresenceRepository } from '../presence/presence.repository.js';
 import { type AppServer, type AppSocket, RealtimeRepository, rooms } from './realtime.repository.js';
+import { BucketMap, FirmScheduler, TokenBucket } from './socket-limits.js';
 
 const SWEEP_MS = 5_000;
+/** When an OVERLOADED sender may try again: a firm's queue drains in well under that. */
+const OVERLOADED_RETRY_MS = 1_000;
+
+const revoked: AckError = {
+  ok: false,
+  error: { code: ErrorCode.Unauthenticated, message: 'Session ended' },
+};
+/** The session could not be checked (Redis or the database is down): retry, don't log out. */
+const unavailableAck: AckError = {
+  ok: false,
+  error: { code: ErrorCode.Unavailable, message: unavailable().message },
+};
+const overloaded: AckError = {
+  ok: false,
+  error: {
+    code: ErrorCode.Overloaded,
+    message: 'Too many events of this firm waiting, try again',
+    retryAfterMs: OVERLOADED_RETRY_MS,
+  },
+};
 
 function tokenFromHandshake(socket: AppSocket): string | undefined {
   const auth = socket.handshake.auth as { token?: unknown } | undefined;
@@ -19,6 +43,7 @@ function tokenFromHandshake(socket: AppSocket): string | undefined {
 }
 
 const subjectOf = (p: Principal) => (p.kind === 'staff' ? p.staffId : p.clientId);
+const perMinute = (n: number) => ({ perSecond: n / 60, burst: n });
 
 @Injectable()
 export class RealtimeService implements OnModuleInit, OnModuleDestroy {
@@ -27,19 +52,43 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
   private closing = false;
   /** Presence work of disconnects in flight: shutdown waits for it before Redis closes. */
   private readonly inFlight = new Set<Promise<void>>();
+  /**
+   * Per sender (a staff member or a client, all its tabs) and event kind. In memory on
+   * each node, so the hot path costs no Redis round trip; a sender spread over n nodes
+   * gets n times the allowance. Typed by the contract's event map: an event not in it is
+   * unknown, and a new one does not compile without its limit.
+   */
+  private readonly senderLimits: Record<keyof ClientToServerEvents, BucketMap>;
+  private readonly connects: BucketMap;
+  /** Open sockets per session on this node. */
+  private readonly sessionSockets = new Map<string, number>();
+  private readonly scheduler: FirmScheduler;
 
   constructor(
     private readonly auth: AuthService,
     private readonly realtime: RealtimeRepository,
     private readonly presence: PresenceRepository,
     private readonly events: EventBus,
-  ) {}
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.senderLimits = {
+      'message:send': new BucketMap(config.SOCKET_SEND_LIMIT),
+      typing: new BucketMap(config.SOCKET_TYPING_LIMIT),
+      sync: new BucketMap(config.SOCKET_SYNC_LIMIT),
+      'conversation:read': new BucketMap(config.SOCKET_READ_LIMIT),
+    };
+    this.connects = new BucketMap(perMinute(config.SOCKET_CONNECTS_PER_MINUTE));
+    this.scheduler = new FirmScheduler(config.SOCKET_FIRM_CONCURRENCY, config.SOCKET_FIRM_QUEUE);
+  }
 
   onModuleInit(): void {
     this.events.on('message.created', (e) => {
       this.realtime.toConversation(e.firmId, e.clientId, 'message:new', e.message);
       this.realtime.toFirmStaff(e.firmId, 'unread', e.unread);
     });
+    this.events.on('message.redelivered', (e) =>
+      this.realtime.toConversation(e.firmId, e.clientId, 'message:new', e.message),
+    );
     this.events.on('conversation.read', (e) => {
       this.realtime.toConversation(e.firmId, e.clientId, 'conversation:read', {
         conversationId: e.conversationId,
@@ -50,7 +99,7 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
     });
     this.events.on('conversation.typing', (e) => {
       const payload = { conversationId: e.conversationId, typing: e.typing };
-      if (e.from === 'staff') this.realtime.toClient(e.clientId, 'typing', payload);
+      if (e.from === 'staff') this.realtime.toClientChat(e.clientId, 'typing', payload);
       else this.realtime.toFirmStaff(e.firmId, 'typing', payload);
     });
     this.events.on('conversation.assigned', (e) =>
@@ -62,6 +111,20 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
     this.events.on('client.access.revoked', (e) => this.realtime.revoke(rooms.client(e.clientId), e.reason));
     this.events.on('staff.access.revoked', (e) => this.realtime.revoke(rooms.staff(e.staffId), e.reason));
     this.events.on('session.ended', (e) => this.realtime.revoke(rooms.session(e.sessionId), e.reason));
+    this.events.on('client.permissions.changed', (e) => this.permissionsChanged(e));
+  }
+
+  /** What the client's open sockets receive follows its permissions, on every node. */
+  private async permissionsChanged(e: DomainEvents['client.permissions.changed']): Promise<void> {
+    this.realtime.setClientRooms(e.firmId, e.clientId, {
+      chat: e.after.chat,
+      presence: e.after.onlineStatus,
+    });
+    if (e.after.onlineStatus && !e.before.onlineStatus) {
+      // Read after the join, so a change in between reaches them in this value or as an event.
+      const online = (await this.presence.online('staff', e.firmId)).size > 0;
+      this.realtime.toClient(e.clientId, 'presence:firm', { online });
+    }
   }
 
   /**
@@ -95,12 +158,78 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
   }
 
   connect(socket: AppSocket): Promise<void> {
+    socket.data.events = new TokenBucket(this.config.SOCKET_EVENT_LIMIT);
+    socket.data.refusals = new TokenBucket(perMinute(this.config.SOCKET_MAX_REFUSED_PER_MINUTE));
+    // Before any packet is read: every event, known or not, passes the gate first.
+    socket.use((packet, next) => this.gate(socket, packet, next));
     // The client may emit as soon as it is connected; events wait for this.
     socket.data.admitted = this.admit(socket).catch((err) => {
       this.logger.warn(`socket setup failed: ${String(err)}`);
       socket.disconnect(true);
     });
     return socket.data.admitted;
+  }
+
+  /**
+   * Lets an event through to its handler only within the socket's and the sender's
+   * limits. Over one, an event with an ack is answered RATE_LIMITED with when to retry,
+   * one without (typing) is dropped; an unknown event is dropped. Each refusal counts,
+   * and a socket that keeps being refused is disconnected.
+   */
+  private gate(socket: AppSocket, [event, ...args]: Event, next: (err?: Error) => void): void {
+    void socket.data.admitted.then(() => {
+      const p = socket.data.principal;
+      // Not admitted: it is being disconnected, and its events go nowhere.
+      if (!p || !socket.connected) return;
+      const now = Date.now();
+      const limits = Object.hasOwn(this.senderLimits, event)
+        ? this.senderLimits[event as keyof ClientToServerEvents]
+        : null;
+      const wait = socket.data.events.take(now) || (limits?.take(`${p.kind}:${subjectOf(p)}`, now) ?? 0);
+      if (limits && !wait) return next();
+      const ack = args.at(-1);
+      if (limits && typeof ack === 'function') {
+        const reply: AckError = {
+          ok: false,
+          error: { code: ErrorCode.RateLimited, message: 'Too many events, slow down', retryAfterMs: wait },
+        };
+        (ack as (r: AckError) => void)(reply);
+      }
+      if (socket.data.refusals.take(now)) {
+        this.logger.warn(`disconnecting a ${p.kind} socket (firm ${p.firmId}): too many refused events`);
+        socket.disconnect(true);
+      }
+    });
+  }
+
+  /**
+   * Runs an acked event's handler for the caller as of now, in its firm's turn on this
+   * node (see FirmScheduler); OVERLOADED at once when too many of the firm's wait.
+   */
+  async handle<T extends object>(
+    socket: AppSocket,
+    run: (caller: Principal) => Promise<Ack<T>>,
+  ): Promise<Ack<T>> {
+    await socket.data.admitted;
+    const firmId = socket.data.principal?.firmId;
+    if (!firmId) return revoked;
+    const turn = this.scheduler.run(firmId, async () => {
+      const caller = await this.current(socket).catch(() => 'unavailable' as const);
+      if (caller === 'unavailable') return unavailableAck;
+      return caller ? run(caller) : revoked;
+    });
+    return turn ?? overloaded;
+  }
+
+  /**
+   * The same for a signal without an ack (typing): dropped when the firm's queue is full,
+   * or in an outage (it would be stale by the time it could be retried).
+   */
+  async handleSignal(socket: AppSocket, run: (caller: Principal) => Promise<void>): Promise<void> {
+    await this.handle(socket, async (caller) => {
+      await run(caller);
+      return { ok: true };
+    });
   }
 
   private async admit(socket: AppSocket): Promise<void> {
@@ -111,8 +240,16 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
       if (!token) throw new AppError(401, ErrorCode.Unauthenticated, 'Authentication required');
       principal = await this.auth.authenticate(token);
     } catch (err) {
+      // A session that is gone is said so (the page goes to the login); any other failure (a
+      // dependency down) is a bare disconnect, which the page answers by reconnecting later.
       const code = err instanceof AppError ? err.code : ErrorCode.Internal;
       if (code === ErrorCode.AccessBlocked) socket.emit('session:revoked', { reason: 'blocked' });
+      else if (code === ErrorCode.Unauthenticated) socket.emit('session:revoked', { reason: 'logout' });
+      socket.disconnect(true);
+      return;
+    }
+    if (!socket.connected) return;
+    if (!this.countSocket(socket, principal.sessionId)) {
       socket.disconnect(true);
       return;
     }
@@ -122,6 +259,7 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
       joined.push(rooms.staff(principal.staffId), rooms.firmStaff(principal.firmId));
     } else {
       joined.push(rooms.client(principal.clientId));
+      if (principal.permissions.chat) joined.push(rooms.clientChat(principal.clientId));
       if (principal.permissions.onlineStatus) joined.push(rooms.firmPresence(principal.firmId));
     }
     await socket.join(joined);
@@ -143,7 +281,9 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
 
   /**
    * The caller as of now: re-read for every event, so a block, a logout or a
-   * permission change applies to open sockets at once, not at reconnect.
+   * permission change applies to open sockets at once, not at reconnect. Null when the
+   * session has ended; throws when it cannot be read now (Redis or the database is down),
+   * which says nothing about the session.
    */
   async current(socket: AppSocket): Promise<Principal | null> {
     await socket.data.admitted;
@@ -159,11 +299,30 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
         socket.emit('session:revoked', { reason: code === ErrorCode.AccessBlocked ? 'blocked' : 'logout' });
         socket.disconnect(true);
       }
+      if (!(err instanceof AppError)) throw err;
       return null;
     }
   }
 
+  /**
+   * Counts the socket towards its session's open sockets on this node, unless the session
+   * already has its maximum open or opened too many this minute (one token, 99 sockets).
+   */
+  private countSocket(socket: AppSocket, sessionId: string): boolean {
+    const open = this.sessionSockets.get(sessionId) ?? 0;
+    if (this.connects.take(sessionId) > 0 || open >= this.config.SOCKET_MAX_PER_SESSION) return false;
+    this.sessionSockets.set(sessionId, open + 1);
+    socket.data.countedFor = sessionId;
+    return true;
+  }
+
   disconnect(socket: AppSocket): Promise<void> {
+    const sessionId = socket.data.countedFor;
+    if (sessionId) {
+      const open = (this.sessionSockets.get(sessionId) ?? 1) - 1;
+      if (open > 0) this.sessionSockets.set(sessionId, open);
+      else this.sessionSockets.delete(sessionId);
+    }
     const work = this.leave(socket).finally(() => this.inFlight.delete(work));
     this.inFlight.add(work);
     return work;
@@ -211,8 +370,13 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  /** Notices firms whose last staff socket died with its node (no clean disconnect). */
+  /**
+   * Notices firms whose last staff socket died with its node (no clean disconnect), and
+   * forgets the rate limit buckets that have refilled.
+   */
   private async sweep(): Promise<void> {
+    const now = Date.now();
+    for (const limits of [...Object.values(this.senderLimits), this.connects]) limits.sweep(now);
     try {
       for (const firmId of await this.presence.onlineFirms()) await this.refreshFirm(firmId);
     } catch (err) {

@@ -95,7 +95,7 @@ export class StaffService {
 
   async resetPassword(caller: StaffPrincipal, staffId: string, password: string): Promise<void> {
     if (caller.role !== 'admin' && caller.staffId !== staffId) throw forbidden('Admins only');
-    await this.mustFind(caller, staffId);
+    const doc = await this.mustFind(caller, staffId);
     await this.staff.update(caller.firmId, staffId, {
       passwordHash: await hashPassword(password, this.config.ARGON2_MEMORY_KIB),
     });
@@ -103,8 +103,11 @@ export class StaffService {
       kind: 'staff',
       id: staffId,
     });
-    // Other devices must log in again with the new password.
-    if (caller.staffId !== staffId) await this.auth.revokeStaff(caller.firmId, staffId, 'logout');
+    // Whoever held the old password is out: every other device must log in again with the
+    // new one (one's own change keeps the session that made it).
+    if (caller.staffId === staffId) await this.auth.endOtherSessions(caller);
+    else await this.auth.revokeStaff(caller.firmId, staffId, 'password_changed');
+    await this.auth.clearStaffLoginLock(doc.email);
   }
 
   async remove(caller: StaffPrincipal, staffId: string): Promise<void> {

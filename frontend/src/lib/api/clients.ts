@@ -1,5 +1,6 @@
 import type {
   AuditListResponse,
+  BulkPortalJobResponse,
   BulkPortalRequest,
   BulkPortalResponse,
   ClientItem,
@@ -31,10 +32,13 @@ export const clientsApi = {
   updatePortal: (id: string, body: UpdatePortalRequest) =>
     api.put<UpdatePortalResponse>(`/clients/${id}/portal`, body),
   bulkPortal: (body: BulkPortalRequest) => api.post<BulkPortalResponse>('/clients/portal/bulk', body),
+  bulkPortalJob: (jobId: string) =>
+    api.get<BulkPortalJobResponse>(`/clients/portal/bulk/${encodeURIComponent(jobId)}`),
   viewPassword: (id: string) => api.get<PasswordResponse>(`/clients/${id}/portal/password`),
   resetPassword: (id: string) => api.post<PasswordResponse>(`/clients/${id}/portal/password/reset`),
   block: (id: string) => api.post<ClientItem>(`/clients/${id}/portal/block`),
   unblock: (id: string) => api.post<ClientItem>(`/clients/${id}/portal/unblock`),
+  unlockLogin: (id: string) => api.post<ClientItem>(`/clients/${id}/portal/unlock`),
   impersonate: (id: string) => api.post<ImpersonateResponse>(`/clients/${id}/impersonate`),
   audit: (id: string) => api.get<AuditListResponse>(`/clients/${id}/audit`),
 };

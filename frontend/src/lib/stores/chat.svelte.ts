@@ -55,6 +55,14 @@ const SEND_ERRORS: Record<string, string> = {
   NOT_FOUND: 'Conversa não encontrada.',
 };
 
+/** How long the server asked us to wait before sending the same event again (null: not a "not now"). */
+function retryDelay(error: { code: string; retryAfterMs?: number }): number | null {
+  if (error.code !== 'RATE_LIMITED' && error.code !== 'OVERLOADED') return null;
+  return Math.max(error.retryAfterMs ?? 1_000, 100);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 function messageKey(m: Pick<Message, 'sender' | 'clientMessageId'>): string {
   return `${m.sender.id}:${m.clientMessageId}`;
 }
@@ -409,7 +417,14 @@ class ChatStore {
         this.#attempts.delete(clientMessageId);
         this.#merge(conv, [res.message]);
       } else if (!stale()) {
-        this.#fail(conv, clientMessageId, codeMessage(res.error.code, SEND_ERRORS));
+        const wait = retryDelay(res.error);
+        if (wait === null) {
+          this.#fail(conv, clientMessageId, codeMessage(res.error.code, SEND_ERRORS));
+          return;
+        }
+        // Sending too fast: the same message again once allowed, still ahead of later ones.
+        await sleep(wait);
+        await this.#transmit(conv, clientMessageId);
       }
     } catch (e) {
       // Lost the connection mid-send: it stays "enviando…" and goes again on reconnect.
@@ -429,13 +444,24 @@ class ChatStore {
     p.error = error;
   }
 
+  /**
+   * Catch-up after a reconnect, a page at a time. Each page continues from the last seq of
+   * the previous one, not from the newest message shown: live messages may arrive meanwhile.
+   */
   async #sync(conv: ConversationState): Promise<void> {
-    const afterSeq = conv.lastSeq;
+    let afterSeq = conv.lastSeq;
     try {
-      const res = await emitWithAck('sync', { conversationId: conv.id, afterSeq }, SEND_TIMEOUT_MS);
-      if (res.ok) {
-        this.#merge(conv, res.messages);
-        return;
+      for (;;) {
+        const res = await emitWithAck('sync', { conversationId: conv.id, afterSeq }, SEND_TIMEOUT_MS);
+        if (res.ok) {
+          this.#merge(conv, res.messages);
+          if (!res.hasMore) return;
+          afterSeq = res.messages.at(-1)?.seq ?? afterSeq;
+          continue;
+        }
+        const wait = retryDelay(res.error);
+        if (wait === null) break;
+        await sleep(wait);
       }
     } catch {
       // fall back to HTTP below

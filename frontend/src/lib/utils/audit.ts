@@ -21,6 +21,7 @@ export const AUDIT_LABELS: Record<AuditAction, string> = {
   'client.unblocked': 'Acesso desbloqueado',
   'client.impersonated': 'Área do cliente acessada pela equipe',
   'client.login.locked': 'Login travado por tentativas erradas',
+  'client.login.unlocked': 'Tentativas de login desbloqueadas',
   'staff.created': 'Pessoa adicionada à equipe',
   'staff.updated': 'Dados da equipe alterados',
   'staff.password.reset': 'Senha da equipe redefinida',
@@ -33,6 +34,7 @@ export function auditTone(action: AuditAction): AuditTone {
   switch (action) {
     case 'client.portal.enabled':
     case 'client.unblocked':
+    case 'client.login.unlocked':
     case 'client.created':
     case 'client.imported':
       return 'good';

@@ -18,9 +18,14 @@ const MESSAGES: Record<string, string> = {
   EMAIL_TAKEN: 'Já existe uma pessoa da equipe com este e-mail.',
   DUPLICATE_CNPJ: 'Já existe um cliente com este CNPJ.',
   CONFLICT: 'Conflito com dados existentes.',
+  PASSWORD_SET_BY_CLIENT:
+    'O cliente definiu a própria senha, que não pode ser exibida. Gere uma nova senha se ele precisar.',
   PAYLOAD_TOO_LARGE: 'O arquivo é grande demais.',
   UNSUPPORTED_FILE:
     'Tipo de arquivo não aceito. Envie PDF, imagem (PNG, JPG, GIF, WEBP), Word, Excel ou XML.',
+  UNAVAILABLE: 'O servidor está com instabilidade momentânea. Tente novamente em instantes.',
+  RATE_LIMITED: 'Muitas ações em pouco tempo. Aguarde um instante e tente novamente.',
+  OVERLOADED: 'O servidor está sobrecarregado. Tente novamente em instantes.',
   INTERNAL: 'Erro interno no servidor. Tente novamente.',
 };
 

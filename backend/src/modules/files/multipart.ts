@@ -1,0 +1,118 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import busboy from 'busboy';
+import { ErrorCode } from '../../contract/index.js';
+import { AppError } from '../../common/errors.js';
+
+/**
+ * What may surround the file in a body: one part's headers (busboy refuses more
+ * than 16 KiB of them) and the boundary lines. A Content-Length above the file
+ * limit plus this can't carry an acceptable file, so it is refused unread.
+ */
+const MULTIPART_OVERHEAD_BYTES = 32 * 1024;
+
+export interface IncomingFile {
+  /** As the client sent it (decoded as UTF-8, folders already dropped); not yet made safe. */
+  name: string;
+  data: Readable;
+}
+
+/** The request as Express hands it over: its response tells when the answer has gone out. */
+export type UploadRequest = IncomingMessage & { res?: ServerResponse };
+
+export interface SingleFileOptions {
+  field: string;
+  maxBytes: number;
+  tooLarge: () => AppError;
+}
+
+const invalid = (message: string) => new AppError(400, ErrorCode.ValidationFailed, message);
+
+/**
+ * Reads a multipart body that holds exactly one part, the file in `field`, as it
+ * arrives: `store` gets the file's bytes as a stream and writes them somewhere,
+ * `undo` removes what `store` wrote when the rest of the body turns out wrong.
+ * Every limit applies while reading: the file's byte `maxBytes + 1` ends the
+ * upload with `tooLarge()`; a field, a second part or a second file is refused.
+ * On any failure the rest of the body is read and dropped (never held), `store`
+ * sees the error on its stream and cleans up after itself, and the promise
+ * rejects only once that is done.
+ */
+export async function receiveSingleFile<T>(
+  req: UploadRequest,
+  opts: SingleFileOptions,
+  store: (file: IncomingFile) => Promise<T>,
+  undo: (stored: T) => Promise<void>,
+): Promise<T> {
+  const missing = () => invalid(`Send the file in the multipart field "${opts.field}"`);
+  // busboy would also parse urlencoded bodies; only a multipart form can carry a file.
+  if (!/^multipart\/form-data\s*;/i.test(req.headers['content-type'] ?? '')) throw missing();
+  if (Number(req.headers['content-length']) > opts.maxBytes + MULTIPART_OVERHEAD_BYTES) throw opts.tooLarge();
+
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({
+      headers: req.headers,
+      // Browsers send file names as raw UTF-8 bytes.
+      defParamCharset: 'utf8',
+      // A second part of any kind gets its headers parsed, so it can be refused (never stored).
+      // busboy reports 'limit' when a file reaches fileSize: byte maxBytes + 1 is the first refused.
+      limits: { fileSize: opts.maxBytes + 1, files: 1, fields: 0, parts: 2 },
+    });
+  } catch (err) {
+    throw invalid(`Invalid multipart body: ${(err as Error).message}`);
+  }
+
+  let file: Readable | undefined;
+  let storing: Promise<T> | undefined;
+  let failure: Error | undefined;
+  let rejectFailed: (err: Error) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => (rejectFailed = reject));
+  // A failure after the body was read successfully (the store's own error) is reported by `storing`.
+  failed.catch(() => undefined);
+  const fail = (err: Error) => {
+    if (failure) return;
+    failure = err;
+    req.unpipe(parser);
+    // Hold the rest back until the answer is out, so the client learns early and stops
+    // sending; then drain it unread rather than close, so clients that finish sending
+    // before they read still get the answer.
+    req.pause();
+    if (req.res && !req.res.writableFinished) req.res.once('finish', () => req.resume());
+    else req.resume();
+    file?.destroy(err);
+    rejectFailed(err);
+  };
+  const parsed = new Promise<void>((resolve) => parser.once('close', resolve));
+
+  parser.on('file', (name, stream, info) => {
+    if (name !== opts.field) {
+      stream.resume();
+      fail(missing());
+      return;
+    }
+    file = stream;
+    stream.once('limit', () => fail(opts.tooLarge()));
+    storing = store({ name: info.filename ?? '', data: stream });
+    storing.catch(fail);
+  });
+  const onlyTheFile = () => fail(invalid(`Send only the file, in the multipart field "${opts.field}"`));
+  parser.once('filesLimit', onlyTheFile);
+  parser.once('fieldsLimit', onlyTheFile);
+  parser.once('partsLimit', onlyTheFile);
+  parser.once('error', (err: Error) => fail(invalid(`Invalid multipart body: ${err.message}`)));
+  req.once('error', () => fail(invalid('The upload was interrupted')));
+  req.once('close', () => {
+    if (!req.complete) fail(invalid('The upload was interrupted'));
+  });
+  req.pipe(parser);
+
+  try {
+    await Promise.race([parsed, failed]);
+  } catch (err) {
+    if (storing) await storing.then(undo, () => undefined);
+    throw err;
+  }
+  if (!storing) throw missing();
+  return storing;
+}
