@@ -1,14 +1,17 @@
 import 'reflect-metadata';
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { CoreModule } from './app.module.js';
 import { loadConfig, type AppConfig } from './config/config.js';
 import { type ClientItem, completeCnpj, formatCnpj } from './contract/index.js';
+import { InfraModule } from './infra/infra.module.js';
+import { ChatModule } from './modules/chat/chat.module.js';
 import { ChatService } from './modules/chat/chat.service.js';
+import { ClientsModule } from './modules/clients/clients.module.js';
 import { ClientsService } from './modules/clients/clients.service.js';
-import { FirmRepository } from './modules/firms/firm.repository.js';
+import { FirmsModule } from './modules/firms/firms.module.js';
 import { FirmsService } from './modules/firms/firms.service.js';
-import { StaffRepository } from './modules/staff/staff.repository.js';
+import { NotificationsModule } from './modules/notifications/notifications.module.js';
+import { StaffModule } from './modules/staff/staff.module.js';
 import { StaffService } from './modules/staff/staff.service.js';
 import type { StaffPrincipal } from './modules/auth/principal.js';
 
@@ -17,8 +20,15 @@ class SeedModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: SeedModule,
-      imports: [CoreModule.forRoot(config)],
-      providers: [FirmsService, ClientsService, StaffService, ChatService],
+      // Notifications too: seeded messages schedule their reminders as real ones do.
+      imports: [
+        InfraModule.forRoot(config),
+        FirmsModule,
+        StaffModule,
+        ClientsModule,
+        ChatModule,
+        NotificationsModule,
+      ],
     };
   }
 }
@@ -78,12 +88,12 @@ const app = await NestFactory.createApplicationContext(SeedModule.forRoot(config
 });
 const log = new Logger('Seed');
 try {
-  const firms = app.get(FirmRepository);
-  const staffRepo = app.get(StaffRepository);
+  const firms = app.get(FirmsService);
+  const staffRepo = app.get(StaffService);
   const clients = app.get(ClientsService);
   let firm = await firms.findBySlug(DEMO.firm.slug);
   if (!firm) {
-    await app.get(FirmsService).signup({ firm: DEMO.firm, admin: DEMO.admin });
+    await firms.signup({ firm: DEMO.firm, admin: DEMO.admin });
     firm = await firms.findBySlug(DEMO.firm.slug);
   }
   if (!firm) throw new Error('demo firm could not be created');

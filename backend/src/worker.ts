@@ -1,18 +1,18 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { CoreModule } from './app.module.js';
+import { WorkerModule } from './app.module.js';
 import { logLevels } from './bootstrap.js';
 import { loadConfig } from './config/config.js';
 import { jobHandlers } from './modules/jobs/job-handlers.js';
-import { JobRepository } from './modules/jobs/job.repository.js';
+import { JobsService } from './modules/jobs/jobs.service.js';
 import { QueueName } from './modules/jobs/job.types.js';
 
 /** The worker process: BullMQ processors, no HTTP. Scale by running more of them. */
 const config = loadConfig();
-const app = await NestFactory.createApplicationContext(CoreModule.forRoot(config), {
+const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
   logger: logLevels(config),
 });
 app.enableShutdownHooks();
-app.get(JobRepository).start(jobHandlers(app));
+app.get(JobsService).start(jobHandlers(app));
 new Logger('Worker').log(`worker started: ${Object.values(QueueName).join(', ')}`);

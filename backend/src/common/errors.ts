@@ -4,7 +4,7 @@ import { ErrorCode } from '../contract/index.js';
 export class AppError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
     readonly headers: Record<string, string> = {},

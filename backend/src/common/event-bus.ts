@@ -16,7 +16,6 @@ export interface DomainEvents {
   'staff.access.revoked': { firmId: string; staffId: string; reason: SessionRevokedReason };
   /** One session ended (logout): its sockets must end too. */
   'session.ended': { sessionId: string; reason: SessionRevokedReason };
-  'client.integrated': { firmId: string; clientId: string };
   /** Staff changed a client's portal permissions: its open sockets must follow at once. */
   'client.permissions.changed': { firmId: string; clientId: string; before: Permissions; after: Permissions };
   /** A message was stored (never for a deduplicated retry). */

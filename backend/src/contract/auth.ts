@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { firmSchema } from './firms.js';
+import { createFirmRequestSchema, firmSchema, portalFirmResponseSchema } from './firms.js';
 import { permissionsSchema } from './common.js';
+import { endpoint } from './endpoint.js';
 
 export const STAFF_ROLES = ['admin', 'accountant'] as const;
 export const staffRoleSchema = z.enum(STAFF_ROLES);
@@ -56,3 +57,65 @@ export const portalLoginResponseSchema = z.object({
   client: portalClientSchema,
 });
 export type PortalLoginResponse = z.infer<typeof portalLoginResponseSchema>;
+
+/** Slugs are matched lowercased (the address bar may capitalize them). */
+const slugParamsSchema = z.object({ slug: z.string().transform((s) => s.toLowerCase()) });
+
+export const authApi = {
+  staffLogin: endpoint({
+    method: 'POST',
+    path: '/auth/staff/login',
+    summary: 'Staff login (sets the session cookie)',
+    access: { kind: 'anyone' },
+    body: staffLoginRequestSchema,
+    response: staffLoginResponseSchema,
+    errors: ['VALIDATION_FAILED', 'INVALID_CREDENTIALS', 'TOO_MANY_ATTEMPTS'],
+  }),
+  portalLogin: endpoint({
+    method: 'POST',
+    path: '/portal/:slug/login',
+    summary: 'Client login with CNPJ and password',
+    access: { kind: 'anyone' },
+    params: slugParamsSchema,
+    body: portalLoginRequestSchema,
+    response: portalLoginResponseSchema,
+    errors: ['VALIDATION_FAILED', 'INVALID_CREDENTIALS', 'ACCESS_BLOCKED', 'TOO_MANY_ATTEMPTS'],
+  }),
+  logout: endpoint({
+    method: 'POST',
+    path: '/auth/logout',
+    summary: 'End this session at once',
+    access: { kind: 'anySession' },
+    status: 204,
+  }),
+};
+
+/** Firms: sign-up, the portal address, the staff member's own firm (here: auth.ts owns their schemas). */
+export const firmsApi = {
+  create: endpoint({
+    method: 'POST',
+    path: '/firms',
+    summary: 'Sign up a firm and its first admin',
+    access: { kind: 'anyone' },
+    body: createFirmRequestSchema,
+    response: createFirmResponseSchema,
+    status: 201,
+    errors: ['VALIDATION_FAILED', 'SLUG_TAKEN'],
+  }),
+  portal: endpoint({
+    method: 'GET',
+    path: '/portal/:slug',
+    summary: 'The firm behind a portal address',
+    access: { kind: 'anyone' },
+    params: z.object({ slug: z.string() }),
+    response: portalFirmResponseSchema,
+    errors: ['NOT_FOUND'],
+  }),
+  staffMe: endpoint({
+    method: 'GET',
+    path: '/staff/me',
+    summary: 'The logged-in staff member and firm',
+    access: { kind: 'staff' },
+    response: staffMeResponseSchema,
+  }),
+};

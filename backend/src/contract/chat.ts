@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { idParamSchema } from './common.js';
+import { endpoint } from './endpoint.js';
 
 export const senderSchema = z.object({
   kind: z.enum(['staff', 'client', 'system']),
@@ -93,3 +95,56 @@ export const messagesQuerySchema = z.object({
 export type MessagesQuery = z.infer<typeof messagesQuerySchema>;
 export const messageListResponseSchema = z.object({ items: z.array(messageSchema) });
 export type MessageListResponse = z.infer<typeof messageListResponseSchema>;
+
+const conversationIdParams = z.object({ id: idParamSchema });
+
+export const chatApi = {
+  inbox: endpoint({
+    method: 'GET',
+    path: '/conversations',
+    summary: 'Inbox',
+    access: { kind: 'staff' },
+    query: inboxQuerySchema,
+    response: conversationListResponseSchema,
+    errors: ['VALIDATION_FAILED'],
+  }),
+  get: endpoint({
+    method: 'GET',
+    path: '/conversations/:id',
+    summary: 'One conversation (client needs `chat`)',
+    access: { kind: 'staffOrClient', permission: 'chat' },
+    params: conversationIdParams,
+    resource: 'Conversation',
+    response: conversationItemSchema,
+    errors: ['NOT_FOUND', 'PERMISSION_DENIED'],
+  }),
+  assign: endpoint({
+    method: 'PUT',
+    path: '/conversations/:id/assignee',
+    summary: 'Assign the conversation to a team member (or nobody)',
+    access: { kind: 'staff' },
+    params: conversationIdParams,
+    resource: 'Conversation',
+    body: assignRequestSchema,
+    response: conversationItemSchema,
+    errors: ['VALIDATION_FAILED', 'NOT_FOUND'],
+  }),
+  messages: endpoint({
+    method: 'GET',
+    path: '/conversations/:id/messages',
+    summary: 'Message history, ascending by seq (client needs `chat`)',
+    access: { kind: 'staffOrClient', permission: 'chat' },
+    params: conversationIdParams,
+    resource: 'Conversation',
+    query: messagesQuerySchema,
+    response: messageListResponseSchema,
+    errors: ['VALIDATION_FAILED', 'PERMISSION_DENIED', 'NOT_FOUND'],
+  }),
+  monitor: endpoint({
+    method: 'GET',
+    path: '/monitor',
+    summary: 'Conversations waiting on the firm, for the monitor screen',
+    access: { kind: 'staff' },
+    response: monitorResponseSchema,
+  }),
+};

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 
-/** Every error the API returns, HTTP or socket ack, has this shape. */
+/**
+ * Every code the server sends, in an HTTP error body or a socket ack; the pt-BR sentence
+ * the UI shows for each is beside it in errors.ts.
+ */
 export const ErrorCode = {
   ValidationFailed: 'VALIDATION_FAILED',
   InvalidCnpj: 'INVALID_CNPJ',
@@ -26,13 +29,16 @@ export const ErrorCode = {
   RateLimited: 'RATE_LIMITED',
   /** The firm has too many socket events waiting on this node: nothing was done, retry later. */
   Overloaded: 'OVERLOADED',
+  /** A framework HTTP error with no code of its own (e.g. 405): the status says which. */
+  HttpError: 'HTTP_ERROR',
   Internal: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/** Every error the API returns, HTTP or socket ack, has this shape. */
 export const errorBodySchema = z.object({
   error: z.object({
-    code: z.string(),
+    code: z.enum(ErrorCode),
     message: z.string(),
     errorId: z.string().optional(),
     details: z.unknown().optional(),

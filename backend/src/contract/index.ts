@@ -1,4 +1,5 @@
 export * from './common.js';
+export * from './errors.js';
 export * from './cnpj.js';
 export * from './firms.js';
 export * from './auth.js';
@@ -8,3 +9,7 @@ export * from './audit.js';
 export * from './me.js';
 export * from './chat.js';
 export * from './socket.js';
+export * from './endpoint.js';
+export * from './health.js';
+export * from './files.js';
+export * from './api.js';

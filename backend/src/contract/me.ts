@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { permissionsSchema } from './common.js';
+import { endpoint } from './endpoint.js';
 
 /** GET /api/me — the client's own session. */
 export const meResponseSchema = z.object({
@@ -40,3 +41,39 @@ export const serviceOrderItemSchema = z.object({
 export type ServiceOrderItem = z.infer<typeof serviceOrderItemSchema>;
 export const serviceOrderListResponseSchema = z.object({ items: z.array(serviceOrderItemSchema) });
 export type ServiceOrderListResponse = z.infer<typeof serviceOrderListResponseSchema>;
+
+/** The client's own area; each feature is gated by its permission key. */
+export const meApi = {
+  me: endpoint({
+    method: 'GET',
+    path: '/me',
+    summary: 'The client session: client, firm, permissions',
+    access: { kind: 'client' },
+    response: meResponseSchema,
+  }),
+  changePassword: endpoint({
+    method: 'POST',
+    path: '/me/password',
+    summary: 'Client changes its own password',
+    access: { kind: 'client' },
+    body: changeOwnPasswordRequestSchema,
+    status: 204,
+    errors: ['VALIDATION_FAILED', 'READ_ONLY_SESSION'],
+  }),
+  documents: endpoint({
+    method: 'GET',
+    path: '/me/documents',
+    summary: 'Guias and documents (needs `documents`)',
+    access: { kind: 'client', permission: 'documents' },
+    response: documentListResponseSchema,
+    errors: ['PERMISSION_DENIED'],
+  }),
+  serviceOrders: endpoint({
+    method: 'GET',
+    path: '/me/service-orders',
+    summary: 'Service orders (needs `serviceForms`)',
+    access: { kind: 'client', permission: 'serviceForms' },
+    response: serviceOrderListResponseSchema,
+    errors: ['PERMISSION_DENIED'],
+  }),
+};

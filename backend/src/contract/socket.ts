@@ -1,7 +1,14 @@
 import { z } from 'zod';
-import type { Message } from './chat.js';
+import { ErrorCode } from './common.js';
+import { messageSchema } from './chat.js';
 
-/** Socket.IO events (contract). One map per direction, used as Server<...> and Socket<...>. */
+/**
+ * Socket.IO events (contract), as data: one table per direction, each event with its
+ * payload schema and, for the acked ones, its ack schema. The gateway validates incoming
+ * payloads with these schemas, a boot check matches its handlers against the client→server
+ * table, and the typed maps used as Server<...> and Socket<...> are derived from the tables,
+ * so the list exists once.
+ */
 
 export const messageSendSchema = z.object({
   conversationId: z.string().optional(),
@@ -19,7 +26,9 @@ export const conversationReadSchema = z.object({
   conversationId: z.string(),
   seq: z.number().int().min(0),
 });
+export type ConversationReadPayload = z.infer<typeof conversationReadSchema>;
 export const typingSchema = z.object({ conversationId: z.string(), typing: z.boolean() });
+export type TypingPayload = z.infer<typeof typingSchema>;
 /** Largest page `sync` returns, and its default. */
 export const SYNC_MAX_LIMIT = 500;
 export const syncSchema = z.object({
@@ -27,32 +36,98 @@ export const syncSchema = z.object({
   afterSeq: z.number().int().min(0),
   limit: z.number().int().min(1).max(SYNC_MAX_LIMIT).default(SYNC_MAX_LIMIT),
 });
+/** What a client sends (`limit` may be left out)… */
 export type SyncPayload = z.input<typeof syncSchema>;
+/** …and what the server works with once it is validated. */
+export type SyncInput = z.output<typeof syncSchema>;
 
 /** `retryAfterMs` comes with RATE_LIMITED and OVERLOADED: when the same event may succeed. */
-export type AckError = { ok: false; error: { code: string; message: string; retryAfterMs?: number } };
+export const ackErrorSchema = z.object({
+  ok: z.literal(false),
+  error: z.object({
+    code: z.enum(ErrorCode),
+    message: z.string(),
+    retryAfterMs: z.number().optional(),
+    /** INTERNAL only: the id of the server log entry. */
+    errorId: z.string().optional(),
+  }),
+});
+export type AckError = z.infer<typeof ackErrorSchema>;
 export type Ack<T extends object = object> = ({ ok: true } & T) | AckError;
 
-export interface ServerToClientEvents {
-  'message:new': (message: Message) => void;
-  'conversation:read': (p: { conversationId: string; side: 'staff' | 'client'; seq: number }) => void;
-  typing: (p: { conversationId: string; typing: boolean }) => void;
-  'presence:firm': (p: { online: boolean }) => void;
-  unread: (p: { conversationId: string; unreadForStaff: number; pendingForClient: number }) => void;
-  'session:revoked': (p: { reason: SessionRevokedReason }) => void;
-  /** To staff: a colleague or a client came online or went offline (not in the acceptance contract). */
-  'presence:staff': (p: { staffId: string; online: boolean }) => void;
-  'presence:client': (p: { clientId: string; online: boolean }) => void;
-  /** To staff: a conversation's assignee changed. */
-  'conversation:assigned': (p: { conversationId: string; assigneeId: string | null }) => void;
-}
+/** `{ok: true, ...shape}` or the error ack. */
+const ackOf = <S extends z.ZodRawShape>(shape: S) =>
+  z.union([z.object({ ok: z.literal(true), ...shape }), ackErrorSchema]);
 
-export type SessionRevokedReason = 'blocked' | 'logout' | 'disabled' | 'removed' | 'password_changed';
+export const SESSION_REVOKED_REASONS = [
+  'blocked',
+  'logout',
+  'disabled',
+  'removed',
+  'password_changed',
+] as const;
+export type SessionRevokedReason = (typeof SESSION_REVOKED_REASONS)[number];
 
-export interface ClientToServerEvents {
-  'message:send': (p: MessageSendPayload, ack: (r: Ack<{ message: Message }>) => void) => void;
-  'conversation:read': (p: z.infer<typeof conversationReadSchema>, ack: (r: Ack) => void) => void;
-  typing: (p: z.infer<typeof typingSchema>) => void;
+const side = z.enum(['staff', 'client']);
+
+/** Events a client emits; `ack` is there for the ones the server answers. */
+export const clientToServerEvents = {
+  'message:send': { payload: messageSendSchema, ack: ackOf({ message: messageSchema }) },
+  'conversation:read': { payload: conversationReadSchema, ack: ackOf({}) },
+  /** Relayed to the other side only; invalid ones are dropped. */
+  typing: { payload: typingSchema },
   /** Messages after `afterSeq`, ascending, at most `limit`; call again from the last seq while `hasMore`. */
-  sync: (p: SyncPayload, ack: (r: Ack<{ messages: Message[]; hasMore: boolean }>) => void) => void;
-}
+  sync: {
+    payload: syncSchema,
+    ack: ackOf({ messages: z.array(messageSchema), hasMore: z.boolean() }),
+  },
+} satisfies Record<string, { payload: z.ZodType; ack?: z.ZodType }>;
+
+/** Events the server emits. */
+export const serverToClientEvents = {
+  'message:new': { payload: messageSchema },
+  'conversation:read': {
+    payload: z.object({ conversationId: z.string(), side, seq: z.number().int() }),
+  },
+  typing: { payload: typingSchema },
+  'presence:firm': { payload: z.object({ online: z.boolean() }) },
+  unread: {
+    payload: z.object({
+      conversationId: z.string(),
+      unreadForStaff: z.number().int(),
+      pendingForClient: z.number().int(),
+    }),
+  },
+  'session:revoked': { payload: z.object({ reason: z.enum(SESSION_REVOKED_REASONS) }) },
+  /** To staff: a colleague or a client came online or went offline (not in the acceptance contract). */
+  'presence:staff': { payload: z.object({ staffId: z.string(), online: z.boolean() }) },
+  'presence:client': { payload: z.object({ clientId: z.string(), online: z.boolean() }) },
+  /** To staff: a conversation's assignee changed. */
+  'conversation:assigned': {
+    payload: z.object({ conversationId: z.string(), assigneeId: z.string().nullable() }),
+  },
+} satisfies Record<string, { payload: z.ZodType }>;
+
+type ClientTable = typeof clientToServerEvents;
+export type ClientEventName = keyof ClientTable;
+/** The client→server events the server answers with an ack (the last argument). */
+export type AckedEventName = {
+  [E in ClientEventName]: ClientTable[E] extends { ack: z.ZodType } ? E : never;
+}[ClientEventName];
+/** A client→server payload as a client sends it. */
+export type ClientEventPayload<E extends ClientEventName> = z.input<ClientTable[E]['payload']>;
+/** A client→server payload as the server's handler receives it: validated, defaults applied. */
+export type ClientEventInput<E extends ClientEventName> = z.output<ClientTable[E]['payload']>;
+/** The ack of an acked event. */
+export type AckOf<E extends AckedEventName> = z.output<ClientTable[E]['ack']>;
+
+export type ClientToServerEvents = {
+  [E in ClientEventName]: ClientTable[E] extends { ack: z.ZodType }
+    ? (p: ClientEventPayload<E>, ack: (r: z.output<ClientTable[E]['ack']>) => void) => void
+    : (p: ClientEventPayload<E>) => void;
+};
+
+type ServerTable = typeof serverToClientEvents;
+export type ServerToClientEvents = {
+  [E in keyof ServerTable]: (p: z.output<ServerTable[E]['payload']>) => void;
+};

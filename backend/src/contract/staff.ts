@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { staffRoleSchema } from './auth.js';
+import { idParamSchema } from './common.js';
+import { endpoint } from './endpoint.js';
 
 export const staffItemSchema = z.object({
   id: z.string(),
@@ -35,3 +37,57 @@ export type UpdateStaffRequest = z.infer<typeof updateStaffRequestSchema>;
 
 export const resetStaffPasswordRequestSchema = z.object({ password: z.string().min(8).max(200) });
 export type ResetStaffPasswordRequest = z.infer<typeof resetStaffPasswordRequestSchema>;
+
+const staffIdParams = z.object({ id: idParamSchema });
+
+export const staffApi = {
+  list: endpoint({
+    method: 'GET',
+    path: '/staff',
+    summary: 'Team members with presence',
+    access: { kind: 'staff' },
+    response: staffListResponseSchema,
+  }),
+  create: endpoint({
+    method: 'POST',
+    path: '/staff',
+    summary: 'Add a team member',
+    access: { kind: 'admin' },
+    body: createStaffRequestSchema,
+    response: createStaffResponseSchema,
+    status: 201,
+    errors: ['VALIDATION_FAILED', 'EMAIL_TAKEN'],
+  }),
+  update: endpoint({
+    method: 'PATCH',
+    path: '/staff/:id',
+    summary: 'Edit a team member',
+    access: { kind: 'admin' },
+    params: staffIdParams,
+    resource: 'Staff member',
+    body: updateStaffRequestSchema,
+    response: staffItemSchema,
+    errors: ['VALIDATION_FAILED', 'NOT_FOUND', 'EMAIL_TAKEN', 'CONFLICT'],
+  }),
+  resetPassword: endpoint({
+    method: 'POST',
+    path: '/staff/:id/password',
+    summary: 'Set a team member password (admin, or oneself)',
+    access: { kind: 'staff' },
+    params: staffIdParams,
+    resource: 'Staff member',
+    body: resetStaffPasswordRequestSchema,
+    status: 204,
+    errors: ['VALIDATION_FAILED', 'NOT_FOUND', 'FORBIDDEN'],
+  }),
+  remove: endpoint({
+    method: 'DELETE',
+    path: '/staff/:id',
+    summary: 'Remove a team member (ends their sessions)',
+    access: { kind: 'admin' },
+    params: staffIdParams,
+    resource: 'Staff member',
+    status: 204,
+    errors: ['NOT_FOUND', 'CONFLICT'],
+  }),
+};

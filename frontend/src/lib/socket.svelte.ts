@@ -1,6 +1,9 @@
 import { io, type Socket } from 'socket.io-client';
 import { SvelteMap } from 'svelte/reactivity';
 import type {
+  AckedEventName,
+  AckOf,
+  ClientEventPayload,
   ClientToServerEvents,
   ServerToClientEvents,
   SessionRevokedReason,
@@ -9,10 +12,10 @@ import type {
 export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type SocketStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
 type EventName = keyof ServerToClientEvents;
-/** Client events that the server answers with an ack (the last argument). */
-type AckEventName = 'message:send' | 'conversation:read' | 'sync';
-type AckPayload<E extends AckEventName> = Parameters<ClientToServerEvents[E]>[0];
-type AckReply<E extends AckEventName> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0];
+/** Client events that the server answers with an ack (the last argument), from the contract's table. */
+type AckEventName = AckedEventName;
+type AckPayload<E extends AckEventName> = ClientEventPayload<E>;
+type AckReply<E extends AckEventName> = AckOf<E>;
 
 /** Thrown by `emitWithAck` when the socket is down or the server didn't answer in time. */
 export class SocketUnavailableError extends Error {

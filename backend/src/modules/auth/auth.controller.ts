@@ -1,19 +1,14 @@
-import { Body, Controller, HttpCode, Inject, Ip, Param, Post, Res } from '@nestjs/common';
+import { Controller, Inject, Ip, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import {
-  portalLoginRequestSchema,
-  type PortalLoginRequest,
-  type PortalLoginResponse,
-  staffLoginRequestSchema,
-  type StaffLoginRequest,
-  type StaffLoginResponse,
-} from '../../contract/index.js';
-import { ZodPipe } from '../../common/zod.pipe.js';
+import { api, type EndpointInput, type EndpointResponse } from '../../contract/index.js';
+import { Endpoint, Input } from '../../common/endpoint.decorator.js';
 import { type AppConfig, APP_CONFIG } from '../../config/config.js';
-import { AnySession, Caller, Public } from './auth.decorators.js';
+import { Caller } from './auth.decorators.js';
 import { AuthService } from './auth.service.js';
 import type { Principal } from './principal.js';
 import { clearSessionCookie, setSessionCookie } from './session-cookie.js';
+
+const { staffLogin, portalLogin, logout } = api.auth;
 
 @Controller()
 export class AuthController {
@@ -22,36 +17,29 @@ export class AuthController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  @Public()
-  @Post('auth/staff/login')
-  @HttpCode(200)
+  @Endpoint(staffLogin)
   async staffLogin(
-    @Body(new ZodPipe(staffLoginRequestSchema)) body: StaffLoginRequest,
+    @Input() { body }: EndpointInput<typeof staffLogin>,
     @Ip() ip: string,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<StaffLoginResponse> {
+  ): Promise<EndpointResponse<typeof staffLogin>> {
     const result = await this.auth.staffLogin(body.email, body.password, ip);
     setSessionCookie(res, result.token, this.config);
     return result;
   }
 
-  @Public()
-  @Post('portal/:slug/login')
-  @HttpCode(200)
+  @Endpoint(portalLogin)
   async portalLogin(
-    @Param('slug') slug: string,
-    @Body(new ZodPipe(portalLoginRequestSchema)) body: PortalLoginRequest,
+    @Input() { params, body }: EndpointInput<typeof portalLogin>,
     @Ip() ip: string,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<PortalLoginResponse> {
-    const result = await this.auth.portalLogin(slug.toLowerCase(), body.cnpj, body.password, ip);
+  ): Promise<EndpointResponse<typeof portalLogin>> {
+    const result = await this.auth.portalLogin(params.slug, body.cnpj, body.password, ip);
     setSessionCookie(res, result.token, this.config);
     return result;
   }
 
-  @AnySession()
-  @Post('auth/logout')
-  @HttpCode(204)
+  @Endpoint(logout)
   async logout(@Caller() caller: Principal, @Res({ passthrough: true }) res: Response): Promise<void> {
     await this.auth.logout(caller);
     clearSessionCookie(res);

@@ -3,27 +3,23 @@ import {
   ErrorCode,
   parseCnpj,
   type PortalLoginResponse,
-  type SessionRevokedReason,
   type StaffLoginResponse,
-  type StaffUser,
 } from '../../contract/index.js';
 import { AppError, unauthenticated } from '../../common/errors.js';
-import { EventBus } from '../../common/event-bus.js';
-import { hashPassword, newSessionToken, sessionIdOf, verifyPassword } from '../../common/secrets.js';
+import { hashPassword, sessionIdOf, verifyPassword } from '../../common/secrets.js';
 import { type AppConfig, APP_CONFIG } from '../../config/config.js';
 import { AuditService } from '../audit/audit.service.js';
-import { ClientRepository } from '../clients/client.repository.js';
 import type { ClientDoc } from '../clients/client.schema.js';
-import { FirmRepository } from '../firms/firm.repository.js';
-import { StaffRepository } from '../staff/staff.repository.js';
-import type { StaffDoc } from '../staff/staff.schema.js';
-import { type FailureLimits, LoginLimitRepository } from './login-limit.repository.js';
+import { ClientsService } from '../clients/clients.service.js';
+import { FirmsService } from '../firms/firms.service.js';
+import {
+  portalScope,
+  SessionsService,
+  STAFF_SCOPE,
+  type StoredSession,
+} from '../sessions/sessions.service.js';
+import { StaffService, toStaffUser } from '../staff/staff.service.js';
 import type { ClientPrincipal, Principal, StaffPrincipal } from './principal.js';
-import { SessionRepository, type StoredSession } from './session.repository.js';
-
-const IMPERSONATION_TTL_SECONDS = 60 * 60;
-const STAFF_SCOPE = 'staff';
-const portalScope = (firmId: string) => `portal:${firmId}`;
 
 const invalidCredentials = () => new AppError(401, ErrorCode.InvalidCredentials, 'CNPJ ou senha inválidos');
 const accessBlocked = () =>
@@ -37,10 +33,6 @@ const tooManyAttempts = (retryAfterSeconds: number) =>
     { 'Retry-After': String(retryAfterSeconds) },
   );
 
-export function toStaffUser(doc: StaffDoc): StaffUser {
-  return { id: String(doc._id), name: doc.name, role: doc.role, firmId: String(doc.firmId) };
-}
-
 @Injectable()
 export class AuthService {
   /** Compared against when the account does not exist, so both paths cost one argon2 verify. */
@@ -48,13 +40,11 @@ export class AuthService {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly sessions: SessionRepository,
-    private readonly limits: LoginLimitRepository,
-    private readonly staff: StaffRepository,
-    private readonly clients: ClientRepository,
-    private readonly firms: FirmRepository,
+    private readonly sessions: SessionsService,
+    private readonly staff: StaffService,
+    private readonly clients: ClientsService,
+    private readonly firms: FirmsService,
     private readonly audit: AuditService,
-    private readonly events: EventBus,
   ) {}
 
   /** Made on first use, not at boot (the worker and seed never log anyone in). */
@@ -63,36 +53,9 @@ export class AuthService {
     return this.dummyHashPromise;
   }
 
-  private get ttlSeconds(): number {
-    return this.config.SESSION_TTL_HOURS * 3600;
-  }
-
-  async startStaffSession(doc: StaffDoc): Promise<string> {
-    const { token, sessionId } = newSessionToken();
-    await this.sessions.create(
-      sessionId,
-      {
-        kind: 'staff',
-        firmId: String(doc.firmId),
-        staffId: String(doc._id),
-        createdAt: new Date().toISOString(),
-      },
-      this.ttlSeconds,
-    );
-    return token;
-  }
-
-  private get failureLimits(): FailureLimits {
-    return {
-      maxPerIp: this.config.PORTAL_MAX_FAILED_LOGINS,
-      lockMs: this.config.PORTAL_LOCK_MINUTES * 60_000,
-      maxPerHour: this.config.LOGIN_MAX_FAILURES_PER_HOUR,
-    };
-  }
-
   /** Refuses the attempt while this IP is locked out of the login or the login is backing off. */
   private async checkLimits(scope: string, login: string, ip: string): Promise<void> {
-    const waitMs = await this.limits.waitMs(scope, login, ip);
+    const waitMs = await this.sessions.waitMs(scope, login, ip);
     if (waitMs) throw tooManyAttempts(Math.ceil(waitMs / 1000));
   }
 
@@ -102,17 +65,17 @@ export class AuthService {
    * neither the answer nor its timing tells which e-mails or CNPJs have accounts.
    */
   async staffLogin(email: string, password: string, ip: string): Promise<StaffLoginResponse> {
-    const wait = await this.limits.hitIp('staff-login', ip, this.config.LOGIN_RATE_PER_MINUTE);
+    const wait = await this.sessions.hitIp('staff-login', ip);
     if (wait) throw tooManyAttempts(wait);
     await this.checkLimits(STAFF_SCOPE, email, ip);
     const doc = await this.staff.findByEmailForLogin(email);
     const ok = await verifyPassword(doc?.passwordHash ?? (await this.dummyHash), password);
     if (!doc || !ok) {
-      await this.limits.recordFailure(STAFF_SCOPE, email, ip, this.failureLimits);
+      await this.sessions.recordFailure(STAFF_SCOPE, email, ip);
       throw new AppError(401, ErrorCode.InvalidCredentials, 'E-mail ou senha inválidos');
     }
-    await this.limits.clearIp(STAFF_SCOPE, email, ip);
-    return { token: await this.startStaffSession(doc), user: toStaffUser(doc) };
+    await this.sessions.clearIp(STAFF_SCOPE, email, ip);
+    return { token: await this.sessions.startStaffSession(doc), user: toStaffUser(doc) };
   }
 
   async portalLogin(
@@ -121,7 +84,7 @@ export class AuthService {
     password: string,
     ip: string,
   ): Promise<PortalLoginResponse> {
-    const wait = await this.limits.hitIp('portal-login', ip, this.config.LOGIN_RATE_PER_MINUTE);
+    const wait = await this.sessions.hitIp('portal-login', ip);
     if (wait) throw tooManyAttempts(wait);
     const firm = await this.firms.findBySlug(slug);
     if (!firm) throw new AppError(404, ErrorCode.NotFound, 'Escritório não encontrado');
@@ -141,14 +104,9 @@ export class AuthService {
     }
     if (usable.portal.blocked) throw accessBlocked();
 
-    await this.limits.clearIp(scope, login, ip);
+    await this.sessions.clearIp(scope, login, ip);
     await this.clients.recordLoginSuccess(firmId, String(usable._id));
-    const { token, sessionId } = newSessionToken();
-    await this.sessions.create(
-      sessionId,
-      { kind: 'client', firmId, clientId: String(usable._id), createdAt: new Date().toISOString() },
-      this.ttlSeconds,
-    );
+    const token = await this.sessions.startClientSession(firmId, String(usable._id));
     return {
       token,
       client: {
@@ -171,12 +129,7 @@ export class AuthService {
     ip: string,
     client: ClientDoc | null,
   ): Promise<void> {
-    const { lockedUntil, failures } = await this.limits.recordFailure(
-      portalScope(firmId),
-      login,
-      ip,
-      this.failureLimits,
-    );
+    const { lockedUntil, failures } = await this.sessions.recordFailure(portalScope(firmId), login, ip);
     if (!lockedUntil) return;
     await this.clients.recordLoginLock(firmId, login, lockedUntil, failures);
     await this.audit.record(
@@ -195,7 +148,7 @@ export class AuthService {
 
   /** The same, from the stored session id (sockets keep it, not the token). */
   async authenticateSession(sessionId: string): Promise<Principal> {
-    const session = await this.sessions.get(sessionId, this.ttlSeconds);
+    const session = await this.sessions.get(sessionId);
     if (!session) throw unauthenticated();
     if ('revoked' in session) {
       throw session.revoked === 'blocked' ? accessBlocked() : unauthenticated();
@@ -243,57 +196,7 @@ export class AuthService {
     };
   }
 
-  async logout(p: Principal): Promise<void> {
-    await this.sessions.delete(p.sessionId);
-    await this.events.emit('session.ended', { sessionId: p.sessionId, reason: 'logout' });
-  }
-
-  async startImpersonation(staff: StaffPrincipal, client: ClientDoc): Promise<string> {
-    const { token, sessionId } = newSessionToken();
-    await this.sessions.create(
-      sessionId,
-      {
-        kind: 'client',
-        firmId: staff.firmId,
-        clientId: String(client._id),
-        createdAt: new Date().toISOString(),
-        impersonator: { staffId: staff.staffId, name: staff.name },
-      },
-      IMPERSONATION_TTL_SECONDS,
-    );
-    return token;
-  }
-
-  async revokeClient(firmId: string, clientId: string, reason: SessionRevokedReason): Promise<void> {
-    await this.sessions.revokeAllFor('client', clientId, reason);
-    await this.events.emit('client.access.revoked', { firmId, clientId, reason });
-  }
-
-  async revokeStaff(firmId: string, staffId: string, reason: SessionRevokedReason): Promise<void> {
-    await this.sessions.revokeAllFor('staff', staffId, reason);
-    await this.events.emit('staff.access.revoked', { firmId, staffId, reason });
-  }
-
-  /** Lifts a CNPJ's locks and backoff from every IP (staff unlock, or a fresh password). */
-  clearLoginLock(firmId: string, cnpj: string): Promise<void> {
-    return this.limits.clearLogin(portalScope(firmId), cnpj);
-  }
-
-  /** Lifts a staff e-mail's locks and backoff (an admin set a new password). */
-  clearStaffLoginLock(email: string): Promise<void> {
-    return this.limits.clearLogin(STAFF_SCOPE, email);
-  }
-
-  /**
-   * Ends every other session of the caller (a password change keeps the one that made
-   * it); their sockets are told why and disconnected.
-   */
-  async endOtherSessions(p: Principal): Promise<void> {
-    const ids =
-      p.kind === 'staff'
-        ? await this.sessions.revokeOthers('staff', p.staffId, p.sessionId, 'password_changed')
-        : await this.sessions.revokeOthers('client', p.clientId, p.sessionId, 'password_changed');
-    for (const sessionId of ids)
-      await this.events.emit('session.ended', { sessionId, reason: 'password_changed' });
+  logout(p: Principal): Promise<void> {
+    return this.sessions.logout(p);
   }
 }

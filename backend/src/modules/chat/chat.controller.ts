@@ -1,66 +1,50 @@
-import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
-import {
-  assignRequestSchema,
-  type AssignRequest,
-  type ConversationItem,
-  type ConversationListResponse,
-  inboxQuerySchema,
-  type InboxQuery,
-  type MessageListResponse,
-  messagesQuerySchema,
-  type MessagesQuery,
-  type MonitorResponse,
-} from '../../contract/index.js';
-import { parseId } from '../../common/ids.js';
-import { ZodPipe } from '../../common/zod.pipe.js';
-import { Caller, StaffOnly, StaffOrClient } from '../auth/auth.decorators.js';
+import { Controller } from '@nestjs/common';
+import { api, type EndpointInput, type EndpointResponse } from '../../contract/index.js';
+import { Endpoint, Input } from '../../common/endpoint.decorator.js';
+import { Caller } from '../auth/auth.decorators.js';
 import type { Principal, StaffPrincipal } from '../auth/principal.js';
 import { ChatService } from './chat.service.js';
 
-const id = (raw: string) => parseId(raw, 'Conversation');
+const { inbox, get, assign, messages, monitor } = api.chat;
 
 @Controller()
 export class ChatController {
   constructor(private readonly chat: ChatService) {}
 
-  @StaffOnly()
-  @Get('conversations')
+  @Endpoint(inbox)
   inbox(
     @Caller() caller: StaffPrincipal,
-    @Query(new ZodPipe(inboxQuerySchema)) query: InboxQuery,
-  ): Promise<ConversationListResponse> {
+    @Input() { query }: EndpointInput<typeof inbox>,
+  ): Promise<EndpointResponse<typeof inbox>> {
     return this.chat.inbox(caller, query);
   }
 
-  @StaffOrClient('chat')
-  @Get('conversations/:id')
-  get(@Caller() caller: Principal, @Param('id') raw: string): Promise<ConversationItem> {
-    return this.chat.get(caller, id(raw));
+  @Endpoint(get)
+  get(
+    @Caller() caller: Principal,
+    @Input() { params }: EndpointInput<typeof get>,
+  ): Promise<EndpointResponse<typeof get>> {
+    return this.chat.get(caller, params.id);
   }
 
-  @StaffOnly()
-  @Put('conversations/:id/assignee')
+  @Endpoint(assign)
   assign(
     @Caller() caller: StaffPrincipal,
-    @Param('id') raw: string,
-    @Body(new ZodPipe(assignRequestSchema)) body: AssignRequest,
-  ): Promise<ConversationItem> {
-    return this.chat.assign(caller, id(raw), body);
+    @Input() { params, body }: EndpointInput<typeof assign>,
+  ): Promise<EndpointResponse<typeof assign>> {
+    return this.chat.assign(caller, params.id, body);
   }
 
-  @StaffOrClient('chat')
-  @Get('conversations/:id/messages')
+  @Endpoint(messages)
   messages(
     @Caller() caller: Principal,
-    @Param('id') raw: string,
-    @Query(new ZodPipe(messagesQuerySchema)) query: MessagesQuery,
-  ): Promise<MessageListResponse> {
-    return this.chat.history(caller, id(raw), query);
+    @Input() { params, query }: EndpointInput<typeof messages>,
+  ): Promise<EndpointResponse<typeof messages>> {
+    return this.chat.history(caller, params.id, query);
   }
 
-  @StaffOnly()
-  @Get('monitor')
-  monitor(@Caller() caller: StaffPrincipal): Promise<MonitorResponse> {
+  @Endpoint(monitor)
+  monitor(@Caller() caller: StaffPrincipal): Promise<EndpointResponse<typeof monitor>> {
     return this.chat.monitor(caller);
   }
 }

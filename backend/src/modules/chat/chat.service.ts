@@ -1,31 +1,31 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   type Ack,
+  type AckError,
   type AssignRequest,
   type ConversationItem,
   type ConversationListResponse,
-  conversationReadSchema,
+  type ConversationReadPayload,
   ErrorCode,
   idParamSchema,
   type InboxQuery,
   type Message,
   type MessageListResponse,
-  messageSendSchema,
+  type MessageSendPayload,
   type MessagesQuery,
   type MonitorItem,
   type MonitorResponse,
-  syncSchema,
-  typingSchema,
+  type SyncInput,
+  type TypingPayload,
 } from '../../contract/index.js';
+import { ackFailure } from '../../common/error-mapping.js';
 import { AppError, notFound } from '../../common/errors.js';
 import { EventBus, type UnreadCounts } from '../../common/event-bus.js';
 import { escapeRegex } from '../../infra/mongo.util.js';
-import { isUnavailable, unavailable } from '../../infra/unavailable.js';
 import type { Principal, StaffPrincipal } from '../auth/principal.js';
-import { FileRepository } from '../files/file.repository.js';
-import { PresenceRepository } from '../presence/presence.repository.js';
-import { StaffRepository } from '../staff/staff.repository.js';
+import { FilesService } from '../files/files.service.js';
+import { PresenceService } from '../presence/presence.service.js';
+import { StaffService } from '../staff/staff.service.js';
 import { ConversationRepository } from './conversation.repository.js';
 import type { ConversationDoc } from './conversation.schema.js';
 import { MessageRepository, messageIdFor } from './message.repository.js';
@@ -71,20 +71,8 @@ const unreadOf = (doc: ConversationDoc): UnreadCounts => ({
   pendingForClient: doc.pendingForClient,
 });
 
-type Fail = Extract<Ack, { ok: false }>;
-const fail = (code: string, message: string): Fail => ({ ok: false, error: { code, message } });
+const fail = (code: ErrorCode, message: string): AckError => ({ ok: false, error: { code, message } });
 const logger = new Logger('Chat');
-/**
- * Domain errors go back in the ack, an outage of Redis or the database as UNAVAILABLE (retry
- * the same send); anything else is logged with an id and acked as INTERNAL.
- */
-const failFrom = (err: unknown): Fail => {
-  if (err instanceof AppError) return fail(err.code, err.message);
-  if (isUnavailable(err)) return fail(ErrorCode.Unavailable, unavailable().message);
-  const errorId = randomUUID();
-  logger.error(`errorId=${errorId} ${(err as Error)?.stack ?? String(err)}`);
-  return fail(ErrorCode.Internal, `Internal error (${errorId})`);
-};
 
 /** Tries at the next seq before giving up (each failed try means another message took it). */
 const ALLOCATE_ATTEMPTS = 20;
@@ -96,9 +84,9 @@ export class ChatService {
   constructor(
     private readonly conversations: ConversationRepository,
     private readonly messages: MessageRepository,
-    private readonly staff: StaffRepository,
-    private readonly files: FileRepository,
-    private readonly presence: PresenceRepository,
+    private readonly staff: StaffService,
+    private readonly files: FilesService,
+    private readonly presence: PresenceService,
     @Inject(EventBus) private readonly events: EventBus,
   ) {}
 
@@ -169,10 +157,7 @@ export class ChatService {
    * Stores a message and acks it only once stored. A retry with the same
    * clientMessageId from the same sender returns the stored message.
    */
-  async send(caller: Principal, payload: unknown): Promise<Ack<{ message: Message }>> {
-    const parsed = messageSendSchema.safeParse(payload);
-    if (!parsed.success) return fail(ErrorCode.ValidationFailed, parsed.error.issues[0].message);
-    const input = parsed.data;
+  async send(caller: Principal, input: MessageSendPayload): Promise<Ack<{ message: Message }>> {
     if (caller.kind === 'client' && caller.impersonator) {
       return fail(ErrorCode.ReadOnlySession, 'Impersonated sessions are read-only');
     }
@@ -268,7 +253,7 @@ export class ChatService {
         .catch((err: unknown) => logger.warn(`allocation record of ${messageId} kept: ${String(err)}`));
       return { ok: true, message };
     } catch (err) {
-      return failFrom(err);
+      return ackFailure(err, logger);
     }
   }
 
@@ -287,17 +272,15 @@ export class ChatService {
   }
 
   /** Marks everything up to seq read for the caller's side and recounts that side's unread. */
-  async markRead(caller: Principal, payload: unknown): Promise<Ack> {
-    const parsed = conversationReadSchema.safeParse(payload);
-    if (!parsed.success) return fail(ErrorCode.ValidationFailed, parsed.error.issues[0].message);
+  async markRead(caller: Principal, input: ConversationReadPayload): Promise<Ack> {
     // Looking through the client's eyes must not mark the firm's messages read for the client.
     if (caller.kind === 'client' && caller.impersonator) return { ok: true };
     try {
       const side = caller.kind === 'staff' ? ('staff' as const) : ('client' as const);
       for (let attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
-        const conv = await this.conversationFor(caller, parsed.data.conversationId);
+        const conv = await this.conversationFor(caller, input.conversationId);
         const conversationId = String(conv._id);
-        const seq = Math.min(parsed.data.seq, conv.lastSeq);
+        const seq = Math.min(input.seq, conv.lastSeq);
         const current = side === 'staff' ? conv.staffReadSeq : conv.clientReadSeq;
         if (seq <= current) return { ok: true };
         const at = await this.messages.latestAtOrBefore(caller.firmId, conversationId, seq);
@@ -324,31 +307,28 @@ export class ChatService {
       }
       return fail(ErrorCode.Conflict, 'Too many concurrent updates, try again');
     } catch (err) {
-      return failFrom(err);
+      return ackFailure(err, logger);
     }
   }
 
   /** Catch-up: a page of the messages after afterSeq; the caller asks again while hasMore. */
-  async sync(caller: Principal, payload: unknown): Promise<Ack<{ messages: Message[]; hasMore: boolean }>> {
-    const parsed = syncSchema.safeParse(payload);
-    if (!parsed.success) return fail(ErrorCode.ValidationFailed, parsed.error.issues[0].message);
+  async sync(caller: Principal, input: SyncInput): Promise<Ack<{ messages: Message[]; hasMore: boolean }>> {
     try {
-      const { afterSeq, limit } = parsed.data;
-      const conv = await this.conversationFor(caller, parsed.data.conversationId);
+      const { afterSeq, limit } = input;
+      const conv = await this.conversationFor(caller, input.conversationId);
       const { docs, hasMore } = await this.messages.after(caller.firmId, String(conv._id), afterSeq, limit);
       return { ok: true, messages: docs.map(toMessageDto), hasMore };
     } catch (err) {
-      return failFrom(err);
+      return ackFailure(err, logger);
     }
   }
 
-  /** Typing signals go to the other side of the conversation only; bad ones are dropped. */
-  async typing(caller: Principal, payload: unknown): Promise<void> {
-    const parsed = typingSchema.safeParse(payload);
-    if (!parsed.success || (caller.kind === 'client' && caller.impersonator)) return;
+  /** Typing signals go to the other side of the conversation only. */
+  async typing(caller: Principal, input: TypingPayload): Promise<void> {
+    if (caller.kind === 'client' && caller.impersonator) return;
     let conv: ConversationDoc;
     try {
-      conv = await this.conversationFor(caller, parsed.data.conversationId);
+      conv = await this.conversationFor(caller, input.conversationId);
     } catch {
       return;
     }
@@ -357,7 +337,7 @@ export class ChatService {
       clientId: String(conv.clientId),
       conversationId: String(conv._id),
       from: caller.kind,
-      typing: parsed.data.typing,
+      typing: input.typing,
     });
   }
 
@@ -402,7 +382,7 @@ export class ChatService {
     items.sort((a, b) => a.oldestAt.localeCompare(b.oldestAt));
     const [online, staff] = await Promise.all([
       this.presence.online('staff', caller.firmId),
-      this.staff.list(caller.firmId),
+      this.staff.listAccounts(caller.firmId),
     ]);
     return {
       items,

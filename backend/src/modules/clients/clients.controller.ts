@@ -1,139 +1,133 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
-import {
-  type AuditListResponse,
-  type BulkPortalJobResponse,
-  bulkPortalRequestSchema,
-  type BulkPortalRequest,
-  type BulkPortalResponse,
-  type ClientItem,
-  createClientRequestSchema,
-  type CreateClientRequest,
-  importClientsRequestSchema,
-  type ImportClientsRequest,
-  type ImportClientsResponse,
-  type ImpersonateResponse,
-  listClientsQuerySchema,
-  type ListClientsQuery,
-  type ListClientsResponse,
-  type PasswordResponse,
-  updateClientRequestSchema,
-  type UpdateClientRequest,
-  updatePortalRequestSchema,
-  type UpdatePortalRequest,
-  type UpdatePortalResponse,
-} from '../../contract/index.js';
-import { parseId } from '../../common/ids.js';
-import { ZodPipe } from '../../common/zod.pipe.js';
-import { Caller, StaffOnly } from '../auth/auth.decorators.js';
+import { Controller } from '@nestjs/common';
+import { api, type EndpointInput, type EndpointResponse } from '../../contract/index.js';
+import { Endpoint, Input } from '../../common/endpoint.decorator.js';
+import { Caller } from '../auth/auth.decorators.js';
 import type { StaffPrincipal } from '../auth/principal.js';
 import { ClientsService } from './clients.service.js';
 
-const id = (raw: string) => parseId(raw, 'Client');
+const c = api.clients;
 
-@StaffOnly()
-@Controller('clients')
+@Controller()
 export class ClientsController {
   constructor(private readonly clients: ClientsService) {}
 
-  @Get()
+  @Endpoint(c.list)
   list(
     @Caller() caller: StaffPrincipal,
-    @Query(new ZodPipe(listClientsQuerySchema)) query: ListClientsQuery,
-  ): Promise<ListClientsResponse> {
+    @Input() { query }: EndpointInput<typeof c.list>,
+  ): Promise<EndpointResponse<typeof c.list>> {
     return this.clients.list(caller, query);
   }
 
-  @Post()
+  @Endpoint(c.create)
   create(
     @Caller() caller: StaffPrincipal,
-    @Body(new ZodPipe(createClientRequestSchema)) body: CreateClientRequest,
-  ): Promise<ClientItem> {
+    @Input() { body }: EndpointInput<typeof c.create>,
+  ): Promise<EndpointResponse<typeof c.create>> {
     return this.clients.create(caller, body);
   }
 
-  @Post('import')
-  @HttpCode(200)
+  @Endpoint(c.importCsv)
   import(
     @Caller() caller: StaffPrincipal,
-    @Body(new ZodPipe(importClientsRequestSchema)) body: ImportClientsRequest,
-  ): Promise<ImportClientsResponse> {
+    @Input() { body }: EndpointInput<typeof c.importCsv>,
+  ): Promise<EndpointResponse<typeof c.importCsv>> {
     return this.clients.importCsv(caller, body.csv);
   }
 
-  @Post('portal/bulk')
-  @HttpCode(200)
+  @Endpoint(c.bulkPortal)
   bulk(
     @Caller() caller: StaffPrincipal,
-    @Body(new ZodPipe(bulkPortalRequestSchema)) body: BulkPortalRequest,
-  ): Promise<BulkPortalResponse> {
+    @Input() { body }: EndpointInput<typeof c.bulkPortal>,
+  ): Promise<EndpointResponse<typeof c.bulkPortal>> {
     return this.clients.bulkPortal(caller, body);
   }
 
-  @Get('portal/bulk/:jobId')
-  bulkJob(@Caller() caller: StaffPrincipal, @Param('jobId') jobId: string): Promise<BulkPortalJobResponse> {
-    return this.clients.bulkPortalJob(caller, jobId);
+  @Endpoint(c.bulkPortalJob)
+  bulkJob(
+    @Caller() caller: StaffPrincipal,
+    @Input() { params }: EndpointInput<typeof c.bulkPortalJob>,
+  ): Promise<EndpointResponse<typeof c.bulkPortalJob>> {
+    return this.clients.bulkPortalJob(caller, params.jobId);
   }
 
-  @Get(':id')
-  get(@Caller() caller: StaffPrincipal, @Param('id') raw: string): Promise<ClientItem> {
-    return this.clients.get(caller, id(raw));
+  @Endpoint(c.get)
+  get(
+    @Caller() caller: StaffPrincipal,
+    @Input() { params }: EndpointInput<typeof c.get>,
+  ): Promise<EndpointResponse<typeof c.get>> {
+    return this.clients.get(caller, params.id);
   }
 
-  @Patch(':id')
+  @Endpoint(c.update)
   update(
     @Caller() caller: StaffPrincipal,
-    @Param('id') raw: string,
-    @Body(new ZodPipe(updateClientRequestSchema)) body: UpdateClientRequest,
-  ): Promise<ClientItem> {
-    return this.clients.update(caller, id(raw), body);
+    @Input() { params, body }: EndpointInput<typeof c.update>,
+  ): Promise<EndpointResponse<typeof c.update>> {
+    return this.clients.update(caller, params.id, body);
   }
 
-  @Put(':id/portal')
+  @Endpoint(c.updatePortal)
   setPortal(
     @Caller() caller: StaffPrincipal,
-    @Param('id') raw: string,
-    @Body(new ZodPipe(updatePortalRequestSchema)) body: UpdatePortalRequest,
-  ): Promise<UpdatePortalResponse> {
-    return this.clients.setPortal(caller, id(raw), body);
+    @Input() { params, body }: EndpointInput<typeof c.updatePortal>,
+  ): Promise<EndpointResponse<typeof c.updatePortal>> {
+    return this.clients.setPortal(caller, params.id, body);
   }
 
-  @Get(':id/portal/password')
-  viewPassword(@Caller() caller: StaffPrincipal, @Param('id') raw: string): Promise<PasswordResponse> {
-    return this.clients.viewPassword(caller, id(raw));
+  @Endpoint(c.viewPassword)
+  viewPassword(
+    @Caller() caller: StaffPrincipal,
+    @Input() { params }: EndpointInput<typeof c.viewPassword>,
+  ): Promise<EndpointResponse<typeof c.viewPassword>> {
+    return this.clients.viewPassword(caller, params.id);
   }
 
-  @Post(':id/portal/password/reset')
-  @HttpCode(200)
-  resetPassword(@Caller() caller: StaffPrincipal, @Param('id') raw: string): Promise<PasswordResponse> {
-    return this.clients.resetPassword(caller, id(raw));
+  @Endpoint(c.resetPassword)
+  resetPassword(
+    @Caller() caller: StaffPrincipal,
+    @Input() { params }: EndpointInput<typeof c.resetPassword>,
+  ): Promise<EndpointResponse<typeof c.resetPassword>> {
+    return this.clients.resetPassword(caller, params.id);
   }
 
-  @Post(':id/portal/unlock')
-  @HttpCode(200)
-  unlock(@Caller() caller: StaffPrincipal, @Param('id') raw: string): Promise<ClientItem> {
-    return this.clients.unlockLogin(caller, id(raw));
+  @Endpoint(c.unlockLogin)
+  unlock(
+    @Caller() caller: StaffPrincipal,
+    @Input() { params }: EndpointInput<typeof c.unlockLogin>,
+  ): Promise<EndpointResponse<typeof c.unlockLogin>> {
+    return this.clients.unlockLogin(caller, params.id);
   }
 
-  @Post(':id/portal/block')
-  @HttpCode(200)
-  block(@Caller() caller: StaffPrincipal, @Param('id') raw: string): Promise<ClientItem> {
-    return this.clients.setBlocked(caller, id(raw), true);
+  @Endpoint(c.block)
+  block(
+    @Caller() caller: StaffPrincipal,
+    @Input() { params }: EndpointInput<typeof c.block>,
+  ): Promise<EndpointResponse<typeof c.block>> {
+    return this.clients.setBlocked(caller, params.id, true);
   }
 
-  @Post(':id/portal/unblock')
-  @HttpCode(200)
-  unblock(@Caller() caller: StaffPrincipal, @Param('id') raw: string): Promise<ClientItem> {
-    return this.clients.setBlocked(caller, id(raw), false);
+  @Endpoint(c.unblock)
+  unblock(
+    @Caller() caller: StaffPrincipal,
+    @Input() { params }: EndpointInput<typeof c.unblock>,
+  ): Promise<EndpointResponse<typeof c.unblock>> {
+    return this.clients.setBlocked(caller, params.id, false);
   }
 
-  @Post(':id/impersonate')
-  @HttpCode(200)
-  impersonate(@Caller() caller: StaffPrincipal, @Param('id') raw: string): Promise<ImpersonateResponse> {
-    return this.clients.impersonate(caller, id(raw));
+  @Endpoint(c.impersonate)
+  impersonate(
+    @Caller() caller: StaffPrincipal,
+    @Input() { params }: EndpointInput<typeof c.impersonate>,
+  ): Promise<EndpointResponse<typeof c.impersonate>> {
+    return this.clients.impersonate(caller, params.id);
   }
 
-  @Get(':id/audit')
-  audit(@Caller() caller: StaffPrincipal, @Param('id') raw: string): Promise<AuditListResponse> {
-    return this.clients.auditLog(caller, id(raw));
+  @Endpoint(c.audit)
+  audit(
+    @Caller() caller: StaffPrincipal,
+    @Input() { params }: EndpointInput<typeof c.audit>,
+  ): Promise<EndpointResponse<typeof c.audit>> {
+    return this.clients.auditLog(caller, params.id);
   }
 }

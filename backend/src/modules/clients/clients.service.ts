@@ -25,11 +25,11 @@ import { AppError, notFound } from '../../common/errors.js';
 import { EventBus } from '../../common/event-bus.js';
 import { generatePortalPassword } from '../../common/secrets.js';
 import { AuditService, actorOf } from '../audit/audit.service.js';
-import { AuthService } from '../auth/auth.service.js';
 import type { StaffPrincipal } from '../auth/principal.js';
-import { ConversationRepository } from '../chat/conversation.repository.js';
+import { ConversationsService } from '../chat/conversations.service.js';
 import type { ConversationDoc } from '../chat/conversation.schema.js';
-import { PresenceRepository } from '../presence/presence.repository.js';
+import { PresenceService } from '../presence/presence.service.js';
+import { SessionsService } from '../sessions/sessions.service.js';
 import { ClientRepository } from './client.repository.js';
 import { PendingPasswordsService } from './pending-passwords.service.js';
 import { PortalPasswords } from './portal-passwords.js';
@@ -83,12 +83,36 @@ export class ClientsService {
     private readonly clients: ClientRepository,
     private readonly passwords: PortalPasswords,
     private readonly pendingPasswords: PendingPasswordsService,
-    private readonly conversations: ConversationRepository,
-    private readonly presence: PresenceRepository,
+    private readonly conversations: ConversationsService,
+    private readonly presence: PresenceService,
     private readonly audit: AuditService,
-    private readonly auth: AuthService,
+    private readonly sessions: SessionsService,
     private readonly events: EventBus,
   ) {}
+
+  /** The client, portal secrets included (auth checks them; the worker and reminders read it). */
+  findById(firmId: string, clientId: string): Promise<ClientDoc | null> {
+    return this.clients.findById(firmId, clientId);
+  }
+
+  /** The client with this CNPJ in the firm (portal login). */
+  findByCnpj(firmId: string, cnpj: string): Promise<ClientDoc | null> {
+    return this.clients.findByCnpj(firmId, cnpj);
+  }
+
+  recordLoginSuccess(firmId: string, clientId: string): Promise<void> {
+    return this.clients.recordLoginSuccess(firmId, clientId);
+  }
+
+  /** Shows a login lock to staff; matches nothing for a CNPJ that is not a client. */
+  recordLoginLock(firmId: string, cnpj: string, lockedUntil: Date, failures: number): Promise<void> {
+    return this.clients.recordLoginLock(firmId, cnpj, lockedUntil, failures);
+  }
+
+  /** The client chose its own password: only its hash is kept (staff can't read it). */
+  async setOwnPassword(firmId: string, clientId: string, password: string): Promise<void> {
+    await this.clients.setPortal(firmId, clientId, await this.passwords.protectClientChosen(password));
+  }
 
   async mustFind(firmId: string, clientId: string): Promise<ClientDoc> {
     const doc = await this.clients.findById(firmId, clientId);
@@ -199,7 +223,7 @@ export class ClientsService {
     const seen = new Set<string>();
     let created = 0;
     for (const row of rows) {
-      const fail = (code: string, message: string) => failed.push({ ...row, code, message });
+      const fail = (code: ErrorCode, message: string) => failed.push({ ...row, code, message });
       const cnpj = parseCnpj(row.cnpj);
       const name = row.name.trim();
       if (!cnpj) fail(ErrorCode.InvalidCnpj, 'CNPJ inválido');
@@ -272,8 +296,7 @@ export class ClientsService {
         after: doc.permissions,
       });
     }
-    if (current.portal.enabled && !enabled) await this.auth.revokeClient(firmId, clientId, 'disabled');
-    if (!current.portal.enabled && enabled) await this.events.emit('client.integrated', { firmId, clientId });
+    if (current.portal.enabled && !enabled) await this.sessions.revokeClient(firmId, clientId, 'disabled');
     return { doc, password };
   }
 
@@ -346,9 +369,7 @@ export class ClientsService {
           after,
         });
       }
-      if (d.portal.enabled && !input.enabled) await this.auth.revokeClient(firmId, clientId, 'disabled');
-      if (!d.portal.enabled && input.enabled)
-        await this.events.emit('client.integrated', { firmId, clientId });
+      if (d.portal.enabled && !input.enabled) await this.sessions.revokeClient(firmId, clientId, 'disabled');
     }
 
     const pending = input.enabled ? ids(docs.filter((d) => !d.portal.passwordHash)) : [];
@@ -384,9 +405,9 @@ export class ClientsService {
       failedLogins: 0,
       lockedUntil: null,
     });
-    await this.auth.clearLoginLock(caller.firmId, doc.cnpj);
+    await this.sessions.clearLoginLock(caller.firmId, doc.cnpj);
     // Whoever held the old password is out.
-    await this.auth.revokeClient(caller.firmId, clientId, 'password_changed');
+    await this.sessions.revokeClient(caller.firmId, clientId, 'password_changed');
     await this.audit.record(caller.firmId, actorOf(caller), 'client.password.reset', {
       kind: 'client',
       id: clientId,
@@ -397,7 +418,7 @@ export class ClientsService {
   /** Lifts the login locks and backoff of the client's CNPJ, from every IP (audited). */
   async unlockLogin(caller: StaffPrincipal, clientId: string): Promise<ClientItem> {
     const current = await this.mustFind(caller.firmId, clientId);
-    await this.auth.clearLoginLock(caller.firmId, current.cnpj);
+    await this.sessions.clearLoginLock(caller.firmId, current.cnpj);
     const doc = await this.clients.setPortal(caller.firmId, clientId, { failedLogins: 0, lockedUntil: null });
     if (!doc) throw notFound('Client');
     await this.audit.record(caller.firmId, actorOf(caller), 'client.login.unlocked', {
@@ -411,7 +432,7 @@ export class ClientsService {
     const current = await this.mustFind(caller.firmId, clientId);
     const doc = await this.clients.setPortal(caller.firmId, clientId, { blocked });
     if (!doc) throw notFound('Client');
-    if (blocked) await this.auth.revokeClient(caller.firmId, clientId, 'blocked');
+    if (blocked) await this.sessions.revokeClient(caller.firmId, clientId, 'blocked');
     if (current.portal.blocked !== blocked) {
       await this.audit.record(
         caller.firmId,
@@ -428,7 +449,7 @@ export class ClientsService {
 
   async impersonate(caller: StaffPrincipal, clientId: string): Promise<ImpersonateResponse> {
     const doc = await this.mustFind(caller.firmId, clientId);
-    const token = await this.auth.startImpersonation(caller, doc);
+    const token = await this.sessions.startImpersonation(caller, doc);
     await this.audit.record(caller.firmId, actorOf(caller), 'client.impersonated', {
       kind: 'client',
       id: clientId,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { BulkPortalJobResponse } from '../../contract/index.js';
 import { notFound } from '../../common/errors.js';
 import { generatePortalPassword } from '../../common/secrets.js';
-import { JobRepository } from '../jobs/job.repository.js';
+import { JobsService } from '../jobs/jobs.service.js';
 import { type JobContext, JobName, type JobPayloads } from '../jobs/job.types.js';
 import { ClientRepository } from './client.repository.js';
 import type { ClientDoc } from './client.schema.js';
@@ -24,7 +24,7 @@ export class PendingPasswordsService {
   constructor(
     private readonly clients: ClientRepository,
     private readonly passwords: PortalPasswords,
-    private readonly jobs: JobRepository,
+    private readonly jobs: JobsService,
   ) {}
 
   /** Gives the client its first portal password, unless someone already did. */
@@ -45,7 +45,7 @@ export class PendingPasswordsService {
   }
 
   async status(firmId: string, jobId: string): Promise<BulkPortalJobResponse> {
-    // Ids are UUIDs (JobRepository.addWatched); anything else can't name a job.
+    // Ids are UUIDs (JobsService.addWatched); anything else can't name a job.
     const job = UUID.test(jobId) ? await this.jobs.status(JobName.PortalPasswords, firmId, jobId) : null;
     if (!job) throw notFound('Job');
     const total = job.data.clientIds.length;

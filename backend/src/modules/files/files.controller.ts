@@ -1,30 +1,30 @@
-import { Controller, Get, Param, Post, Req, Res, StreamableFile } from '@nestjs/common';
+import { Controller, Req, Res, StreamableFile } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import type { FileItem } from '../../contract/index.js';
-import { parseId } from '../../common/ids.js';
-import { Caller, StaffOrClient } from '../auth/auth.decorators.js';
+import { api, type EndpointInput, type EndpointResponse } from '../../contract/index.js';
+import { Endpoint, Input } from '../../common/endpoint.decorator.js';
+import { Caller } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { FilesService } from './files.service.js';
 
-@Controller('files')
+const { upload, download } = api.files;
+
+@Controller()
 export class FilesController {
   constructor(private readonly files: FilesService) {}
 
   /** Multipart `file`; the body is streamed (no interceptor buffers it), see FilesService.upload. */
-  @StaffOrClient()
-  @Post()
-  upload(@Caller() caller: Principal, @Req() req: Request): Promise<FileItem> {
+  @Endpoint(upload)
+  upload(@Caller() caller: Principal, @Req() req: Request): Promise<EndpointResponse<typeof upload>> {
     return this.files.upload(caller, req);
   }
 
-  @StaffOrClient()
-  @Get(':id')
+  @Endpoint(download)
   async download(
     @Caller() caller: Principal,
-    @Param('id') id: string,
+    @Input() { params }: EndpointInput<typeof download>,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
-    const { item, stream } = await this.files.download(caller, parseId(id, 'File'));
+    const { item, stream } = await this.files.download(caller, params.id);
     res.set({
       'Content-Type': item.contentType,
       'Content-Length': String(item.size),

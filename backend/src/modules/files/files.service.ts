@@ -110,4 +110,14 @@ export class FilesService {
       stream: this.files.open(file.id),
     };
   }
+
+  /** The firm's files among these ids (chat attaches them to messages). */
+  findMany(firmId: string, fileIds: string[]): Promise<StoredFile[]> {
+    return this.files.findMany(firmId, fileIds);
+  }
+
+  /** Marks these files as shared in the conversation, so its client may read them. */
+  attachToConversation(firmId: string, fileIds: string[], conversationId: string): Promise<void> {
+    return this.files.attachToConversation(firmId, fileIds, conversationId);
+  }
 }

@@ -1,18 +1,14 @@
-import { Body, Controller, Get, Inject, Param, Post, Res } from '@nestjs/common';
+import { Controller, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import {
-  createFirmRequestSchema,
-  type CreateFirmRequest,
-  type CreateFirmResponse,
-  type PortalFirmResponse,
-  type StaffMeResponse,
-} from '../../contract/index.js';
-import { ZodPipe } from '../../common/zod.pipe.js';
+import { api, type EndpointInput, type EndpointResponse } from '../../contract/index.js';
+import { Endpoint, Input } from '../../common/endpoint.decorator.js';
 import { type AppConfig, APP_CONFIG } from '../../config/config.js';
-import { Caller, Public, StaffOnly } from '../auth/auth.decorators.js';
+import { Caller } from '../auth/auth.decorators.js';
 import type { StaffPrincipal } from '../auth/principal.js';
 import { setSessionCookie } from '../auth/session-cookie.js';
 import { FirmsService } from './firms.service.js';
+
+const { create, portal, staffMe } = api.firms;
 
 @Controller()
 export class FirmsController {
@@ -21,26 +17,23 @@ export class FirmsController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  @Public()
-  @Post('firms')
+  @Endpoint(create)
   async create(
-    @Body(new ZodPipe(createFirmRequestSchema)) body: CreateFirmRequest,
+    @Input() { body }: EndpointInput<typeof create>,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<CreateFirmResponse> {
+  ): Promise<EndpointResponse<typeof create>> {
     const result = await this.firms.signup(body);
     setSessionCookie(res, result.token, this.config);
     return result;
   }
 
-  @Public()
-  @Get('portal/:slug')
-  portal(@Param('slug') slug: string): Promise<PortalFirmResponse> {
-    return this.firms.portalFirm(slug);
+  @Endpoint(portal)
+  portal(@Input() { params }: EndpointInput<typeof portal>): Promise<EndpointResponse<typeof portal>> {
+    return this.firms.portalFirm(params.slug);
   }
 
-  @StaffOnly()
-  @Get('staff/me')
-  me(@Caller() caller: StaffPrincipal): Promise<StaffMeResponse> {
+  @Endpoint(staffMe)
+  me(@Caller() caller: StaffPrincipal): Promise<EndpointResponse<typeof staffMe>> {
     return this.firms.staffMe(caller);
   }
 }

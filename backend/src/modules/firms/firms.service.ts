@@ -10,9 +10,9 @@ import { AppError, notFound, unauthenticated } from '../../common/errors.js';
 import { hashPassword } from '../../common/secrets.js';
 import { Inject } from '@nestjs/common';
 import { type AppConfig, APP_CONFIG } from '../../config/config.js';
-import { AuthService, toStaffUser } from '../auth/auth.service.js';
 import type { StaffPrincipal } from '../auth/principal.js';
-import { StaffRepository } from '../staff/staff.repository.js';
+import { SessionsService } from '../sessions/sessions.service.js';
+import { StaffService, toStaffUser } from '../staff/staff.service.js';
 import { FirmRepository } from './firm.repository.js';
 import type { FirmDoc } from './firm.schema.js';
 
@@ -25,15 +25,24 @@ export class FirmsService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly firms: FirmRepository,
-    private readonly staff: StaffRepository,
-    private readonly auth: AuthService,
+    private readonly staff: StaffService,
+    private readonly sessions: SessionsService,
   ) {}
+
+  /** The firm at a portal address (portal login). */
+  findBySlug(slug: string): Promise<FirmDoc | null> {
+    return this.firms.findBySlug(slug);
+  }
+
+  findById(firmId: string): Promise<FirmDoc | null> {
+    return this.firms.findById(firmId);
+  }
 
   async signup(input: CreateFirmRequest): Promise<CreateFirmResponse> {
     if (await this.staff.findByEmailForLogin(input.admin.email)) throw emailTaken();
     const firm = await this.firms.create(input.firm);
     if (!firm) throw new AppError(409, ErrorCode.SlugTaken, 'Este endereço já está em uso');
-    const admin = await this.staff.create(String(firm._id), {
+    const admin = await this.staff.createAccount(String(firm._id), {
       name: input.admin.name,
       email: input.admin.email,
       role: 'admin',
@@ -44,7 +53,7 @@ export class FirmsService {
       await this.firms.delete(String(firm._id));
       throw emailTaken();
     }
-    const token = await this.auth.startStaffSession(admin);
+    const token = await this.sessions.startStaffSession(admin);
     return { firm: toFirmDto(firm), token, user: toStaffUser(admin) };
   }
 

@@ -1,14 +1,14 @@
-import { Controller, Get } from '@nestjs/common';
-import { Public } from '../auth/auth.decorators.js';
-import { type HealthReport, HealthService } from './health.service.js';
+import { Controller } from '@nestjs/common';
+import { api, type EndpointResponse } from '../../contract/index.js';
+import { Endpoint } from '../../common/endpoint.decorator.js';
+import { HealthService } from './health.service.js';
 
-@Controller('health')
+@Controller()
 export class HealthController {
   constructor(private readonly health: HealthService) {}
 
-  @Public()
-  @Get()
-  check(): Promise<HealthReport> {
+  @Endpoint(api.health.check)
+  check(): Promise<EndpointResponse<typeof api.health.check>> {
     return this.health.check();
   }
 }

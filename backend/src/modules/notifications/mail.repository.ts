@@ -17,10 +17,6 @@ export class MailRepository {
     this.transport = config.SMTP_URL ? nodemailer.createTransport(config.SMTP_URL) : null;
   }
 
-  get configured(): boolean {
-    return this.transport !== null;
-  }
-
   async send(mail: Mail): Promise<void> {
     if (!this.transport || !mail.to.length) return;
     await this.transport.sendMail({ from: this.config.MAIL_FROM, ...mail });

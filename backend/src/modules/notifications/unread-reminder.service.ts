@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { EventBus } from '../../common/event-bus.js';
 import { type AppConfig, APP_CONFIG } from '../../config/config.js';
-import { ClientRepository } from '../clients/client.repository.js';
-import { ConversationRepository } from '../chat/conversation.repository.js';
-import { JobRepository } from '../jobs/job.repository.js';
+import { ConversationsService } from '../chat/conversations.service.js';
+import { ClientsService } from '../clients/clients.service.js';
 import { JobName, type JobPayloads } from '../jobs/job.types.js';
-import { StaffRepository } from '../staff/staff.repository.js';
+import { JobsService } from '../jobs/jobs.service.js';
+import { StaffService } from '../staff/staff.service.js';
 import { MailRepository } from './mail.repository.js';
 
 const jobId = (conversationId: string, side: 'staff' | 'client') => `reminder-${conversationId}-${side}`;
@@ -22,10 +22,10 @@ export class UnreadReminderService implements OnModuleInit {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly jobs: JobRepository,
-    private readonly conversations: ConversationRepository,
-    private readonly clients: ClientRepository,
-    private readonly staff: StaffRepository,
+    private readonly jobs: JobsService,
+    private readonly conversations: ConversationsService,
+    private readonly clients: ClientsService,
+    private readonly staff: StaffService,
     private readonly mail: MailRepository,
     private readonly events: EventBus,
   ) {}
@@ -106,6 +106,6 @@ export class UnreadReminderService implements OnModuleInit {
       const assignee = await this.staff.findById(firmId, assigneeId);
       if (assignee) return [assignee.email];
     }
-    return (await this.staff.list(firmId)).map((s) => s.email);
+    return (await this.staff.listAccounts(firmId)).map((s) => s.email);
   }
 }

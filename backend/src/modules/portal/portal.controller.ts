@@ -1,46 +1,37 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import {
-  changeOwnPasswordRequestSchema,
-  type ChangeOwnPasswordRequest,
-  type DocumentListResponse,
-  type MeResponse,
-  type ServiceOrderListResponse,
-} from '../../contract/index.js';
-import { ZodPipe } from '../../common/zod.pipe.js';
-import { Caller, ClientOnly } from '../auth/auth.decorators.js';
+import { Controller } from '@nestjs/common';
+import { api, type EndpointInput, type EndpointResponse } from '../../contract/index.js';
+import { Endpoint, Input } from '../../common/endpoint.decorator.js';
+import { Caller } from '../auth/auth.decorators.js';
 import type { ClientPrincipal } from '../auth/principal.js';
 import { PortalService } from './portal.service.js';
 
+const { me, changePassword, documents, serviceOrders } = api.me;
+
 /** The client's own area; each feature is gated by its permission key on the server. */
-@Controller('me')
+@Controller()
 export class PortalController {
   constructor(private readonly portal: PortalService) {}
 
-  @ClientOnly()
-  @Get()
-  me(@Caller() caller: ClientPrincipal): Promise<MeResponse> {
+  @Endpoint(me)
+  me(@Caller() caller: ClientPrincipal): Promise<EndpointResponse<typeof me>> {
     return this.portal.me(caller);
   }
 
-  @ClientOnly()
-  @Post('password')
-  @HttpCode(204)
+  @Endpoint(changePassword)
   changePassword(
     @Caller() caller: ClientPrincipal,
-    @Body(new ZodPipe(changeOwnPasswordRequestSchema)) body: ChangeOwnPasswordRequest,
+    @Input() { body }: EndpointInput<typeof changePassword>,
   ): Promise<void> {
     return this.portal.changePassword(caller, body);
   }
 
-  @ClientOnly('documents')
-  @Get('documents')
-  documents(@Caller() caller: ClientPrincipal): Promise<DocumentListResponse> {
+  @Endpoint(documents)
+  documents(@Caller() caller: ClientPrincipal): Promise<EndpointResponse<typeof documents>> {
     return this.portal.documents(caller);
   }
 
-  @ClientOnly('serviceForms')
-  @Get('service-orders')
-  serviceOrders(@Caller() caller: ClientPrincipal): Promise<ServiceOrderListResponse> {
+  @Endpoint(serviceOrders)
+  serviceOrders(@Caller() caller: ClientPrincipal): Promise<EndpointResponse<typeof serviceOrders>> {
     return this.portal.serviceOrders(caller);
   }
 }

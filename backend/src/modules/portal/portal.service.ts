@@ -9,22 +9,20 @@ import {
 import { AppError, unauthenticated } from '../../common/errors.js';
 import { verifyPassword } from '../../common/secrets.js';
 import { AuditService, actorOf } from '../audit/audit.service.js';
-import { AuthService } from '../auth/auth.service.js';
 import type { ClientPrincipal } from '../auth/principal.js';
-import { ClientRepository } from '../clients/client.repository.js';
-import { PortalPasswords } from '../clients/portal-passwords.js';
-import { FirmRepository } from '../firms/firm.repository.js';
+import { ClientsService } from '../clients/clients.service.js';
+import { FirmsService } from '../firms/firms.service.js';
+import { SessionsService } from '../sessions/sessions.service.js';
 import { PortalRepository } from './portal.repository.js';
 
 @Injectable()
 export class PortalService {
   constructor(
-    private readonly clients: ClientRepository,
-    private readonly passwords: PortalPasswords,
-    private readonly firms: FirmRepository,
+    private readonly clients: ClientsService,
+    private readonly firms: FirmsService,
     private readonly portal: PortalRepository,
     private readonly audit: AuditService,
-    private readonly auth: AuthService,
+    private readonly sessions: SessionsService,
   ) {}
 
   async me(caller: ClientPrincipal): Promise<MeResponse> {
@@ -48,17 +46,13 @@ export class PortalService {
     if (!(await verifyPassword(client.portal.passwordHash, input.currentPassword))) {
       throw new AppError(400, ErrorCode.InvalidCredentials, 'A senha atual não confere');
     }
-    await this.clients.setPortal(
-      caller.firmId,
-      caller.clientId,
-      await this.passwords.protectClientChosen(input.newPassword),
-    );
+    await this.clients.setOwnPassword(caller.firmId, caller.clientId, input.newPassword);
     await this.audit.record(caller.firmId, actorOf(caller), 'client.password.changed', {
       kind: 'client',
       id: caller.clientId,
     });
     // Whoever held the old password is out; this session stays.
-    await this.auth.endOtherSessions(caller);
+    await this.sessions.endOtherSessions(caller);
   }
 
   async documents(caller: ClientPrincipal): Promise<DocumentListResponse> {

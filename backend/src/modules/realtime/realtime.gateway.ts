@@ -7,10 +7,12 @@ import {
   SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
-import type { Ack, Message } from '../../contract/index.js';
+import type { OnModuleInit } from '@nestjs/common';
+import type { AckOf } from '../../contract/index.js';
 import { ChatService } from '../chat/chat.service.js';
 import type { AppServer, AppSocket } from './realtime.repository.js';
 import { RealtimeService } from './realtime.service.js';
+import { assertHandlesContract } from './socket-handlers.js';
 
 /**
  * Largest socket packet read. A message's 10,000 characters take at most ~60 KB as JSON
@@ -20,16 +22,24 @@ import { RealtimeService } from './realtime.service.js';
 const MAX_PACKET_BYTES = 64 * 1024;
 
 /**
- * Socket events (contract). Each handler hands its one service call to the realtime
- * service, which resolves the caller as of now (the socket's equivalent of the HTTP
- * auth guard) and runs it in the firm's turn; rate limits apply before (its gate).
+ * Socket events (contract: `clientToServerEvents`; at boot, its events and these handlers
+ * must match). Each handler hands its one service call to the realtime service, which
+ * resolves the caller as of now (the socket's equivalent of the HTTP auth guard), validates
+ * the payload with the contract's schema and runs it in the firm's turn; rate limits apply
+ * before (its gate).
  */
 @WebSocketGateway({ path: '/socket.io', maxHttpBufferSize: MAX_PACKET_BYTES })
-export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
+export class RealtimeGateway
+  implements OnModuleInit, OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect
+{
   constructor(
     private readonly realtime: RealtimeService,
     private readonly chat: ChatService,
   ) {}
+
+  onModuleInit(): void {
+    assertHandlesContract(RealtimeGateway);
+  }
 
   afterInit(server: AppServer): void {
     this.realtime.attach(server);
@@ -44,28 +54,31 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   }
 
   @SubscribeMessage('message:send')
-  send(
-    @ConnectedSocket() socket: AppSocket,
-    @MessageBody() body: unknown,
-  ): Promise<Ack<{ message: Message }>> {
-    return this.realtime.handle(socket, (caller) => this.chat.send(caller, body));
+  send(@ConnectedSocket() socket: AppSocket, @MessageBody() body: unknown): Promise<AckOf<'message:send'>> {
+    return this.realtime.handle(socket, 'message:send', body, (caller, input) =>
+      this.chat.send(caller, input),
+    );
   }
 
   @SubscribeMessage('conversation:read')
-  read(@ConnectedSocket() socket: AppSocket, @MessageBody() body: unknown): Promise<Ack> {
-    return this.realtime.handle(socket, (caller) => this.chat.markRead(caller, body));
+  read(
+    @ConnectedSocket() socket: AppSocket,
+    @MessageBody() body: unknown,
+  ): Promise<AckOf<'conversation:read'>> {
+    return this.realtime.handle(socket, 'conversation:read', body, (caller, input) =>
+      this.chat.markRead(caller, input),
+    );
   }
 
   @SubscribeMessage('sync')
-  sync(
-    @ConnectedSocket() socket: AppSocket,
-    @MessageBody() body: unknown,
-  ): Promise<Ack<{ messages: Message[]; hasMore: boolean }>> {
-    return this.realtime.handle(socket, (caller) => this.chat.sync(caller, body));
+  sync(@ConnectedSocket() socket: AppSocket, @MessageBody() body: unknown): Promise<AckOf<'sync'>> {
+    return this.realtime.handle(socket, 'sync', body, (caller, input) => this.chat.sync(caller, input));
   }
 
   @SubscribeMessage('typing')
   typing(@ConnectedSocket() socket: AppSocket, @MessageBody() body: unknown): Promise<void> {
-    return this.realtime.handleSignal(socket, (caller) => this.chat.typing(caller, body));
+    return this.realtime.handleSignal(socket, 'typing', body, (caller, input) =>
+      this.chat.typing(caller, input),
+    );
   }
 }

@@ -1,6 +1,17 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Event } from 'socket.io';
-import { type Ack, type AckError, type ClientToServerEvents, ErrorCode } from '../../contract/index.js';
+import type { z } from 'zod';
+import {
+  type Ack,
+  type AckedEventName,
+  type AckError,
+  type AckOf,
+  type ClientEventInput,
+  type ClientEventName,
+  clientToServerEvents,
+  ErrorCode,
+} from '../../contract/index.js';
+import { ackFailure } from '../../common/error-mapping.js';
 import { AppError } from '../../common/errors.js';
 import { unavailable } from '../../infra/unavailable.js';
 import { type DomainEvents, EventBus } from '../../common/event-bus.js';
@@ -8,7 +19,7 @@ import { type AppConfig, APP_CONFIG } from '../../config/config.js';
 import { AuthService } from '../auth/auth.service.js';
 import type { Principal } from '../auth/principal.js';
 import { SESSION_COOKIE } from '../auth/session-cookie.js';
-import { PresenceRepository } from '../presence/presence.repository.js';
+import { PresenceService } from '../presence/presence.service.js';
 import { type AppServer, type AppSocket, RealtimeRepository, rooms } from './realtime.repository.js';
 import { BucketMap, FirmScheduler, TokenBucket } from './socket-limits.js';
 
@@ -19,11 +30,6 @@ const OVERLOADED_RETRY_MS = 1_000;
 const revoked: AckError = {
   ok: false,
   error: { code: ErrorCode.Unauthenticated, message: 'Session ended' },
-};
-/** The session could not be checked (Redis or the database is down): retry, don't log out. */
-const unavailableAck: AckError = {
-  ok: false,
-  error: { code: ErrorCode.Unavailable, message: unavailable().message },
 };
 const overloaded: AckError = {
   ok: false,
@@ -42,6 +48,16 @@ function tokenFromHandshake(socket: AppSocket): string | undefined {
   return match ? decodeURIComponent(match.slice(SESSION_COOKIE.length + 1)) : undefined;
 }
 
+/** An invalid payload's ack: the first problem zod found. */
+const invalid = (error: z.ZodError): AckError => ({
+  ok: false,
+  error: { code: ErrorCode.ValidationFailed, message: error.issues[0].message },
+});
+
+/** The contract's schema of a client→server event, as a parser of its handler's input. */
+const payloadSchema = <E extends ClientEventName>(event: E) =>
+  clientToServerEvents[event].payload as z.ZodType as z.ZodType<ClientEventInput<E>>;
+
 const subjectOf = (p: Principal) => (p.kind === 'staff' ? p.staffId : p.clientId);
 const perMinute = (n: number) => ({ perSecond: n / 60, burst: n });
 
@@ -58,7 +74,7 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
    * gets n times the allowance. Typed by the contract's event map: an event not in it is
    * unknown, and a new one does not compile without its limit.
    */
-  private readonly senderLimits: Record<keyof ClientToServerEvents, BucketMap>;
+  private readonly senderLimits: Record<ClientEventName, BucketMap>;
   private readonly connects: BucketMap;
   /** Open sockets per session on this node. */
   private readonly sessionSockets = new Map<string, number>();
@@ -67,7 +83,7 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly auth: AuthService,
     private readonly realtime: RealtimeRepository,
-    private readonly presence: PresenceRepository,
+    private readonly presence: PresenceService,
     private readonly events: EventBus,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
@@ -183,7 +199,7 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
       if (!p || !socket.connected) return;
       const now = Date.now();
       const limits = Object.hasOwn(this.senderLimits, event)
-        ? this.senderLimits[event as keyof ClientToServerEvents]
+        ? this.senderLimits[event as ClientEventName]
         : null;
       const wait = socket.data.events.take(now) || (limits?.take(`${p.kind}:${subjectOf(p)}`, now) ?? 0);
       if (limits && !wait) return next();
@@ -204,9 +220,44 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
 
   /**
    * Runs an acked event's handler for the caller as of now, in its firm's turn on this
-   * node (see FirmScheduler); OVERLOADED at once when too many of the firm's wait.
+   * node (see FirmScheduler); OVERLOADED at once when too many of the firm's wait. The
+   * handler gets the payload validated by the contract's schema; an invalid one is acked
+   * VALIDATION_FAILED without calling it.
    */
-  async handle<T extends object>(
+  handle<E extends AckedEventName>(
+    socket: AppSocket,
+    event: E,
+    body: unknown,
+    run: (caller: Principal, input: ClientEventInput<E>) => Promise<AckOf<E>>,
+  ): Promise<AckOf<E>> {
+    const schema = payloadSchema(event);
+    return this.inTurn(socket, async (caller) => {
+      const parsed = schema.safeParse(body);
+      return parsed.success ? run(caller, parsed.data) : invalid(parsed.error);
+    }) as Promise<AckOf<E>>;
+  }
+
+  /**
+   * The same for a signal without an ack (typing): dropped when its payload is invalid,
+   * when the firm's queue is full, or in an outage (it would be stale by the time it could
+   * be retried).
+   */
+  async handleSignal<E extends Exclude<ClientEventName, AckedEventName>>(
+    socket: AppSocket,
+    event: E,
+    body: unknown,
+    run: (caller: Principal, input: ClientEventInput<E>) => Promise<void>,
+  ): Promise<void> {
+    const schema = payloadSchema(event);
+    await this.inTurn(socket, async (caller) => {
+      const parsed = schema.safeParse(body);
+      if (parsed.success) await run(caller, parsed.data);
+      return { ok: true };
+    });
+  }
+
+  /** Runs `run` for the caller as of now, in its firm's turn on this node. */
+  private async inTurn<T extends object>(
     socket: AppSocket,
     run: (caller: Principal) => Promise<Ack<T>>,
   ): Promise<Ack<T>> {
@@ -215,21 +266,11 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
     if (!firmId) return revoked;
     const turn = this.scheduler.run(firmId, async () => {
       const caller = await this.current(socket).catch(() => 'unavailable' as const);
-      if (caller === 'unavailable') return unavailableAck;
+      // The session could not be checked (Redis or the database is down): retry, don't log out.
+      if (caller === 'unavailable') return ackFailure(unavailable(), this.logger);
       return caller ? run(caller) : revoked;
     });
     return turn ?? overloaded;
-  }
-
-  /**
-   * The same for a signal without an ack (typing): dropped when the firm's queue is full,
-   * or in an outage (it would be stale by the time it could be retried).
-   */
-  async handleSignal(socket: AppSocket, run: (caller: Principal) => Promise<void>): Promise<void> {
-    await this.handle(socket, async (caller) => {
-      await run(caller);
-      return { ok: true };
-    });
   }
 
   private async admit(socket: AppSocket): Promise<void> {

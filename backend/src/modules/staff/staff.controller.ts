@@ -1,65 +1,48 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import {
-  createStaffRequestSchema,
-  type CreateStaffRequest,
-  resetStaffPasswordRequestSchema,
-  type ResetStaffPasswordRequest,
-  type StaffItem,
-  type StaffListResponse,
-  updateStaffRequestSchema,
-  type UpdateStaffRequest,
-} from '../../contract/index.js';
-import { parseId } from '../../common/ids.js';
-import { ZodPipe } from '../../common/zod.pipe.js';
-import { AdminOnly, Caller, StaffOnly } from '../auth/auth.decorators.js';
+import { Controller } from '@nestjs/common';
+import { api, type EndpointInput, type EndpointResponse } from '../../contract/index.js';
+import { Endpoint, Input } from '../../common/endpoint.decorator.js';
+import { Caller } from '../auth/auth.decorators.js';
 import type { StaffPrincipal } from '../auth/principal.js';
 import { StaffService } from './staff.service.js';
 
-@Controller('staff')
+const { list, create, update, resetPassword, remove } = api.staff;
+
+@Controller()
 export class StaffController {
   constructor(private readonly staff: StaffService) {}
 
-  @StaffOnly()
-  @Get()
-  list(@Caller() caller: StaffPrincipal): Promise<StaffListResponse> {
+  @Endpoint(list)
+  list(@Caller() caller: StaffPrincipal): Promise<EndpointResponse<typeof list>> {
     return this.staff.list(caller);
   }
 
-  @AdminOnly()
-  @Post()
+  @Endpoint(create)
   create(
     @Caller() caller: StaffPrincipal,
-    @Body(new ZodPipe(createStaffRequestSchema)) body: CreateStaffRequest,
-  ): Promise<Omit<StaffItem, 'online'>> {
+    @Input() { body }: EndpointInput<typeof create>,
+  ): Promise<EndpointResponse<typeof create>> {
     return this.staff.create(caller, body);
   }
 
-  @AdminOnly()
-  @Patch(':id')
+  @Endpoint(update)
   update(
     @Caller() caller: StaffPrincipal,
-    @Param('id') id: string,
-    @Body(new ZodPipe(updateStaffRequestSchema)) body: UpdateStaffRequest,
-  ): Promise<StaffItem> {
-    return this.staff.update(caller, parseId(id, 'Staff member'), body);
+    @Input() { params, body }: EndpointInput<typeof update>,
+  ): Promise<EndpointResponse<typeof update>> {
+    return this.staff.update(caller, params.id, body);
   }
 
   /** Admins reset anyone's password; a member may change their own. */
-  @StaffOnly()
-  @Post(':id/password')
-  @HttpCode(204)
+  @Endpoint(resetPassword)
   resetPassword(
     @Caller() caller: StaffPrincipal,
-    @Param('id') id: string,
-    @Body(new ZodPipe(resetStaffPasswordRequestSchema)) body: ResetStaffPasswordRequest,
+    @Input() { params, body }: EndpointInput<typeof resetPassword>,
   ): Promise<void> {
-    return this.staff.resetPassword(caller, parseId(id, 'Staff member'), body.password);
+    return this.staff.resetPassword(caller, params.id, body.password);
   }
 
-  @AdminOnly()
-  @Delete(':id')
-  @HttpCode(204)
-  remove(@Caller() caller: StaffPrincipal, @Param('id') id: string): Promise<void> {
-    return this.staff.remove(caller, parseId(id, 'Staff member'));
+  @Endpoint(remove)
+  remove(@Caller() caller: StaffPrincipal, @Input() { params }: EndpointInput<typeof remove>): Promise<void> {
+    return this.staff.remove(caller, params.id);
   }
 }

@@ -4,17 +4,22 @@ import {
   ErrorCode,
   type StaffItem,
   type StaffListResponse,
+  type StaffUser,
   type UpdateStaffRequest,
 } from '../../contract/index.js';
 import { AppError, forbidden, notFound } from '../../common/errors.js';
 import { hashPassword } from '../../common/secrets.js';
 import { type AppConfig, APP_CONFIG } from '../../config/config.js';
 import { AuditService, actorOf } from '../audit/audit.service.js';
-import { AuthService } from '../auth/auth.service.js';
 import type { StaffPrincipal } from '../auth/principal.js';
-import { PresenceRepository } from '../presence/presence.repository.js';
-import { StaffRepository } from './staff.repository.js';
+import { PresenceService } from '../presence/presence.service.js';
+import { SessionsService } from '../sessions/sessions.service.js';
+import { type NewStaff, StaffRepository } from './staff.repository.js';
 import type { StaffDoc } from './staff.schema.js';
+
+export function toStaffUser(doc: StaffDoc): StaffUser {
+  return { id: String(doc._id), name: doc.name, role: doc.role, firmId: String(doc.firmId) };
+}
 
 export function toStaffItem(doc: StaffDoc, online: boolean): StaffItem {
   return { id: String(doc._id), name: doc.name, email: doc.email, role: doc.role, online };
@@ -29,10 +34,29 @@ export class StaffService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly staff: StaffRepository,
-    private readonly presence: PresenceRepository,
+    private readonly presence: PresenceService,
     private readonly audit: AuditService,
-    private readonly auth: AuthService,
+    private readonly sessions: SessionsService,
   ) {}
+
+  /** The account behind a login e-mail, password hash included (auth, and signup's check). */
+  findByEmailForLogin(email: string): Promise<StaffDoc | null> {
+    return this.staff.findByEmailForLogin(email);
+  }
+
+  findById(firmId: string, staffId: string): Promise<StaffDoc | null> {
+    return this.staff.findById(firmId, staffId);
+  }
+
+  /** Every staff member of the firm (chat's monitor, reminder recipients). */
+  listAccounts(firmId: string): Promise<StaffDoc[]> {
+    return this.staff.list(firmId);
+  }
+
+  /** A firm's first admin (signup); null when the e-mail is taken. */
+  createAccount(firmId: string, input: NewStaff): Promise<StaffDoc | null> {
+    return this.staff.create(firmId, input);
+  }
 
   async list(caller: StaffPrincipal): Promise<StaffListResponse> {
     const [docs, online] = await Promise.all([
@@ -105,9 +129,9 @@ export class StaffService {
     });
     // Whoever held the old password is out: every other device must log in again with the
     // new one (one's own change keeps the session that made it).
-    if (caller.staffId === staffId) await this.auth.endOtherSessions(caller);
-    else await this.auth.revokeStaff(caller.firmId, staffId, 'password_changed');
-    await this.auth.clearStaffLoginLock(doc.email);
+    if (caller.staffId === staffId) await this.sessions.endOtherSessions(caller);
+    else await this.sessions.revokeStaff(caller.firmId, staffId, 'password_changed');
+    await this.sessions.clearStaffLoginLock(doc.email);
   }
 
   async remove(caller: StaffPrincipal, staffId: string): Promise<void> {
@@ -117,7 +141,7 @@ export class StaffService {
     const current = await this.mustFind(caller, staffId);
     if (current.role === 'admin' && (await this.staff.countAdmins(caller.firmId)) <= 1) throw lastAdmin();
     await this.staff.delete(caller.firmId, staffId);
-    await this.auth.revokeStaff(caller.firmId, staffId, 'removed');
+    await this.sessions.revokeStaff(caller.firmId, staffId, 'removed');
     await this.audit.record(
       caller.firmId,
       actorOf(caller),

@@ -1,12 +1,5 @@
-import type {
-  ConversationItem,
-  ConversationListResponse,
-  FileItem,
-  InboxQuery,
-  MessageListResponse,
-  MonitorResponse,
-} from '@connecthub/backend/contract';
-import { api, type RequestOptions } from './client';
+import { api, fillPath, type InboxQuery } from '@connecthub/backend/contract';
+import { call, type RequestOptions } from './client';
 
 type Fetch = typeof fetch;
 /** Staff call with their cookie; the portal sends this tab's impersonation token, if any. */
@@ -14,25 +7,24 @@ export type ChatAuth = NonNullable<RequestOptions['auth']>;
 
 export const chatApi = {
   inbox: (query: Partial<InboxQuery>, opts: { fetch?: Fetch; signal?: AbortSignal } = {}) =>
-    api.get<ConversationListResponse>('/conversations', { query, ...opts }),
-  conversation: (id: string, auth: ChatAuth = 'cookie') =>
-    api.get<ConversationItem>(`/conversations/${encodeURIComponent(id)}`, { auth }),
+    call(api.chat.inbox, { query }, opts),
+  conversation: (id: string, auth: ChatAuth = 'cookie') => call(api.chat.get, { params: { id } }, { auth }),
   assign: (id: string, assigneeId: string | null) =>
-    api.put<ConversationItem>(`/conversations/${encodeURIComponent(id)}/assignee`, { assigneeId }),
+    call(api.chat.assign, { params: { id }, body: { assigneeId } }),
   messages: (
     id: string,
     query: { afterSeq?: number; beforeSeq?: number; limit?: number },
     auth: ChatAuth = 'cookie',
-  ) => api.get<MessageListResponse>(`/conversations/${encodeURIComponent(id)}/messages`, { query, auth }),
-  monitor: (fetch?: Fetch) => api.get<MonitorResponse>('/monitor', { fetch }),
+  ) => call(api.chat.messages, { params: { id }, query }, { auth }),
+  monitor: (fetch?: Fetch) => call(api.chat.monitor, {}, { fetch }),
   upload: (file: File, auth: ChatAuth = 'cookie') => {
     const form = new FormData();
     form.append('file', file, file.name);
-    return api.upload<FileItem>('/files', form, { auth });
+    return call(api.files.upload, {}, { auth, form });
   },
 };
 
 /** Where an attachment downloads from (same origin: the session cookie authenticates it). */
 export function fileUrl(id: string): string {
-  return `/api/files/${encodeURIComponent(id)}`;
+  return `/api${fillPath(api.files.download.path, { id })}`;
 }

@@ -1,4 +1,10 @@
-import type { ErrorBody } from '@connecthub/backend/contract';
+import {
+  type EndpointDef,
+  type EndpointRequest,
+  type EndpointResponse,
+  type ErrorBody,
+  fillPath,
+} from '@connecthub/backend/contract';
 import { getImpersonationToken } from '$lib/stores/impersonation';
 
 /** Codes the client itself produces when the API never answered with the contract shape. */
@@ -124,14 +130,19 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   throw new ApiError(res.status, ClientErrorCode.BadResponse, `Erro inesperado (${res.status}).`);
 }
 
-export const api = {
-  get: <T>(path: string, opts?: RequestOptions) => request<T>('GET', path, opts),
-  post: <T>(path: string, body?: unknown, opts?: RequestOptions) =>
-    request<T>('POST', path, { ...opts, body: body ?? {} }),
-  put: <T>(path: string, body: unknown, opts?: RequestOptions) => request<T>('PUT', path, { ...opts, body }),
-  patch: <T>(path: string, body: unknown, opts?: RequestOptions) =>
-    request<T>('PATCH', path, { ...opts, body }),
-  delete: <T>(path: string, opts?: RequestOptions) => request<T>('DELETE', path, opts),
-  upload: <T>(path: string, form: FormData, opts?: RequestOptions) =>
-    request<T>('POST', path, { ...opts, form }),
-};
+export type CallOptions = Pick<RequestOptions, 'auth' | 'fetch' | 'signal' | 'form'>;
+
+/**
+ * Calls an endpoint by its contract definition (`api.clients.list`): the path is filled from
+ * `params`, `query` and `body` are typed by its schemas, and so is the answer.
+ */
+export function call<E extends EndpointDef>(
+  def: E,
+  req: EndpointRequest<E>,
+  opts: CallOptions = {},
+): Promise<EndpointResponse<E>> {
+  const { params, query, body } = req as { params?: Record<string, unknown>; query?: Query; body?: unknown };
+  // Writes without a body still send `{}`, as JSON.
+  const json = body ?? (def.method === 'GET' || def.method === 'DELETE' || opts.form ? undefined : {});
+  return request<EndpointResponse<E>>(def.method, fillPath(def.path, params), { ...opts, query, body: json });
+}

@@ -1,44 +1,35 @@
-import type {
-  AuditListResponse,
-  BulkPortalJobResponse,
-  BulkPortalRequest,
-  BulkPortalResponse,
-  ClientItem,
-  createClientRequestSchema,
-  ImpersonateResponse,
-  ImportClientsResponse,
-  ListClientsQuery,
-  ListClientsResponse,
-  PasswordResponse,
-  UpdateClientRequest,
-  UpdatePortalRequest,
-  UpdatePortalResponse,
+import {
+  api,
+  type BulkPortalRequest,
+  type createClientRequestSchema,
+  type ListClientsQuery,
+  type UpdateClientRequest,
+  type UpdatePortalRequest,
 } from '@connecthub/backend/contract';
 import type { z } from 'zod';
-import { api } from './client';
+import { call } from './client';
 
 type Fetch = typeof fetch;
 /** What the caller sends (e-mail optional), before the schema's defaults apply. */
 type CreateClientBody = z.input<typeof createClientRequestSchema>;
 
-export const clientsApi = {
-  list: (query: Partial<ListClientsQuery>, fetch?: Fetch) =>
-    api.get<ListClientsResponse>('/clients', { query, fetch }),
-  get: (id: string) => api.get<ClientItem>(`/clients/${id}`),
-  create: (body: CreateClientBody) => api.post<ClientItem>('/clients', body),
-  update: (id: string, body: UpdateClientRequest) => api.patch<ClientItem>(`/clients/${id}`, body),
-  importCsv: (csv: string) => api.post<ImportClientsResponse>('/clients/import', { csv }),
+const c = api.clients;
 
-  updatePortal: (id: string, body: UpdatePortalRequest) =>
-    api.put<UpdatePortalResponse>(`/clients/${id}/portal`, body),
-  bulkPortal: (body: BulkPortalRequest) => api.post<BulkPortalResponse>('/clients/portal/bulk', body),
-  bulkPortalJob: (jobId: string) =>
-    api.get<BulkPortalJobResponse>(`/clients/portal/bulk/${encodeURIComponent(jobId)}`),
-  viewPassword: (id: string) => api.get<PasswordResponse>(`/clients/${id}/portal/password`),
-  resetPassword: (id: string) => api.post<PasswordResponse>(`/clients/${id}/portal/password/reset`),
-  block: (id: string) => api.post<ClientItem>(`/clients/${id}/portal/block`),
-  unblock: (id: string) => api.post<ClientItem>(`/clients/${id}/portal/unblock`),
-  unlockLogin: (id: string) => api.post<ClientItem>(`/clients/${id}/portal/unlock`),
-  impersonate: (id: string) => api.post<ImpersonateResponse>(`/clients/${id}/impersonate`),
-  audit: (id: string) => api.get<AuditListResponse>(`/clients/${id}/audit`),
+export const clientsApi = {
+  list: (query: Partial<ListClientsQuery>, fetch?: Fetch) => call(c.list, { query }, { fetch }),
+  get: (id: string) => call(c.get, { params: { id } }),
+  create: (body: CreateClientBody) => call(c.create, { body }),
+  update: (id: string, body: UpdateClientRequest) => call(c.update, { params: { id }, body }),
+  importCsv: (csv: string) => call(c.importCsv, { body: { csv } }),
+
+  updatePortal: (id: string, body: UpdatePortalRequest) => call(c.updatePortal, { params: { id }, body }),
+  bulkPortal: (body: BulkPortalRequest) => call(c.bulkPortal, { body }),
+  bulkPortalJob: (jobId: string) => call(c.bulkPortalJob, { params: { jobId } }),
+  viewPassword: (id: string) => call(c.viewPassword, { params: { id } }),
+  resetPassword: (id: string) => call(c.resetPassword, { params: { id } }),
+  block: (id: string) => call(c.block, { params: { id } }),
+  unblock: (id: string) => call(c.unblock, { params: { id } }),
+  unlockLogin: (id: string) => call(c.unlockLogin, { params: { id } }),
+  impersonate: (id: string) => call(c.impersonate, { params: { id } }),
+  audit: (id: string) => call(c.audit, { params: { id } }),
 };

@@ -1,28 +1,24 @@
-import type {
-  CreateFirmRequest,
-  CreateFirmResponse,
-  CreateStaffRequest,
-  StaffItem,
-  StaffListResponse,
-  StaffLoginRequest,
-  StaffLoginResponse,
-  StaffMeResponse,
-  UpdateStaffRequest,
+import {
+  api,
+  type CreateFirmRequest,
+  type CreateStaffRequest,
+  type StaffLoginRequest,
+  type UpdateStaffRequest,
 } from '@connecthub/backend/contract';
-import { api } from './client';
+import { call } from './client';
 
 type Fetch = typeof fetch;
 
 export const staffApi = {
-  createFirm: (body: CreateFirmRequest) => api.post<CreateFirmResponse>('/firms', body),
-  login: (body: StaffLoginRequest) => api.post<StaffLoginResponse>('/auth/staff/login', body),
-  logout: () => api.post<void>('/auth/logout'),
-  me: (fetch?: Fetch) => api.get<StaffMeResponse>('/staff/me', { fetch }),
+  createFirm: (body: CreateFirmRequest) => call(api.firms.create, { body }),
+  login: (body: StaffLoginRequest) => call(api.auth.staffLogin, { body }),
+  logout: () => call(api.auth.logout, {}),
+  me: (fetch?: Fetch) => call(api.firms.staffMe, {}, { fetch }),
 
-  list: (fetch?: Fetch) => api.get<StaffListResponse>('/staff', { fetch }),
-  create: (body: CreateStaffRequest) => api.post<Omit<StaffItem, 'online'>>('/staff', body),
-  update: (id: string, body: UpdateStaffRequest) =>
-    api.patch<Omit<StaffItem, 'online'>>(`/staff/${id}`, body),
-  remove: (id: string) => api.delete<void>(`/staff/${id}`),
-  resetPassword: (id: string, password: string) => api.post<void>(`/staff/${id}/password`, { password }),
+  list: (fetch?: Fetch) => call(api.staff.list, {}, { fetch }),
+  create: (body: CreateStaffRequest) => call(api.staff.create, { body }),
+  update: (id: string, body: UpdateStaffRequest) => call(api.staff.update, { params: { id }, body }),
+  remove: (id: string) => call(api.staff.remove, { params: { id } }),
+  resetPassword: (id: string, password: string) =>
+    call(api.staff.resetPassword, { params: { id }, body: { password } }),
 };

@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import { PresenceRepository } from './presence.repository.js';
+
+type Kind = 'staff' | 'client';
+
+/** Who is online: what other modules may ask of presence (the Redis sets stay here). */
+@Injectable()
+export class PresenceService {
+  constructor(private readonly presence: PresenceRepository) {}
+
+  get heartbeatMs(): number {
+    return this.presence.heartbeatMs;
+  }
+
+  add(kind: Kind, firmId: string, subjectId: string, socketId: string): Promise<void> {
+    return this.presence.add(kind, firmId, subjectId, socketId);
+  }
+
+  refresh(...args: Parameters<PresenceRepository['refresh']>): ReturnType<PresenceRepository['refresh']> {
+    return this.presence.refresh(...args);
+  }
+
+  remove(kind: Kind, firmId: string, subjectId: string, socketId: string): Promise<void> {
+    return this.presence.remove(kind, firmId, subjectId, socketId);
+  }
+
+  /** Ids with at least one unexpired socket. */
+  online(kind: Kind, firmId: string): Promise<Set<string>> {
+    return this.presence.online(kind, firmId);
+  }
+
+  socketCount(kind: Kind, firmId: string, subjectId: string): Promise<number> {
+    return this.presence.socketCount(kind, firmId, subjectId);
+  }
+
+  refreshFirm(firmId: string): Promise<boolean | null> {
+    return this.presence.refreshFirm(firmId);
+  }
+
+  onlineFirms(): Promise<string[]> {
+    return this.presence.onlineFirms();
+  }
+}
