@@ -24,7 +24,7 @@ export function serverUrls(): { webUrl: string; apiUrl: string } {
 }
 
 /** A JSON call to the api through the web server (setup steps the test does not click through). */
-export async function apiCall<T>(
+async function apiCall<T>(
   webUrl: string,
   path: string,
   body: unknown,
@@ -42,4 +42,30 @@ export async function apiCall<T>(
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
   return JSON.parse(text) as T;
+}
+
+/** A firm (through the API) with one client whose portal is enabled: what most browser tests start from. */
+export async function firmWithPortalClient(
+  webUrl: string,
+  firm: { name: string; slug: string },
+  admin: { email: string; password: string },
+): Promise<{ token: string; clientPassword: string; conversationId: string }> {
+  const { token } = await apiCall<{ token: string }>(webUrl, '/firms', {
+    firm,
+    admin: { name: 'Ana Souza', ...admin },
+  });
+  const client = await apiCall<{ id: string }>(
+    webUrl,
+    '/clients',
+    { cnpj: '11.222.333/0001-81', name: 'Padaria Pão Quente Ltda' },
+    token,
+  );
+  const enabled = await apiCall<{ password: string; conversationId: string | null }>(
+    webUrl,
+    `/clients/${client.id}/portal`,
+    { enabled: true },
+    token,
+    'PUT',
+  );
+  return { token, clientPassword: enabled.password, conversationId: enabled.conversationId ?? '' };
 }

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, serverUrls, apiCall } from './browser.js';
+import { firmWithPortalClient, launchChromium, serverUrls } from './browser.js';
 
 /**
  * The chat in real Chromium, both sides at once: an accountant in the inbox and the client
@@ -17,9 +17,6 @@ describe('Chat between the inbox and the client portal in Chromium', () => {
   let clientPassword = '';
   let conversationId = '';
 
-  const api = <T>(path: string, body: unknown, token?: string, method = 'POST') =>
-    apiCall<T>(webUrl, path, body, token, method);
-
   /** The messages on a page as [seq, sender kind, status], pending ones without a seq. */
   function messages(page: Page) {
     return page
@@ -33,23 +30,13 @@ describe('Chat between the inbox and the client portal in Chromium', () => {
 
   beforeAll(async () => {
     browser = await launchChromium();
-    const { token } = await api<{ token: string }>('/firms', {
-      firm: { name: 'Escritório Horizonte Contábil', slug },
-      admin: { name: 'Ana Souza', email: staffEmail, password: staffPassword },
-    });
-    const client = await api<{ id: string }>(
-      '/clients',
-      { cnpj: '11.222.333/0001-81', name: 'Padaria Pão Quente Ltda' },
-      token,
+    const made = await firmWithPortalClient(
+      webUrl,
+      { name: 'Escritório Horizonte Contábil', slug },
+      { email: staffEmail, password: staffPassword },
     );
-    const enabled = await api<{ password: string; conversationId: string | null }>(
-      `/clients/${client.id}/portal`,
-      { enabled: true },
-      token,
-      'PUT',
-    );
-    clientPassword = enabled.password;
-    conversationId = enabled.conversationId ?? '';
+    clientPassword = made.clientPassword;
+    conversationId = made.conversationId;
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, serverUrls, apiCall } from './browser.js';
+import { firmWithPortalClient, launchChromium, serverUrls } from './browser.js';
 
 /**
  * The app under its own Content-Security-Policy (kit.csp in svelte.config.js): the staff
@@ -16,9 +16,6 @@ describe('Content-Security-Policy in Chromium', () => {
   const cnpj = '11222333000181';
   let clientPassword = '';
   const violations: string[] = [];
-
-  const api = <T>(path: string, body: unknown, token?: string, method = 'POST') =>
-    apiCall<T>(webUrl, path, body, token, method);
 
   async function watchedContext(viewport: { width: number; height: number }): Promise<BrowserContext> {
     const ctx = await browser.newContext({ viewport, locale: 'pt-BR' });
@@ -41,22 +38,12 @@ describe('Content-Security-Policy in Chromium', () => {
 
   beforeAll(async () => {
     browser = await launchChromium();
-    const { token } = await api<{ token: string }>('/firms', {
-      firm: { name: 'Escritório Política Segura', slug },
-      admin: { name: 'Ana Souza', email: staffEmail, password: staffPassword },
-    });
-    const client = await api<{ id: string }>(
-      '/clients',
-      { cnpj: '11.222.333/0001-81', name: 'Padaria Pão Quente Ltda' },
-      token,
+    const made = await firmWithPortalClient(
+      webUrl,
+      { name: 'Escritório Política Segura', slug },
+      { email: staffEmail, password: staffPassword },
     );
-    const enabled = await api<{ password: string }>(
-      `/clients/${client.id}/portal`,
-      { enabled: true },
-      token,
-      'PUT',
-    );
-    clientPassword = enabled.password;
+    clientPassword = made.clientPassword;
   });
   afterAll(async () => {
     await browser?.close();

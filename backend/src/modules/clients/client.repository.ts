@@ -152,17 +152,16 @@ export class ClientRepository {
     return res.matchedCount;
   }
 
-  /**
-   * Records each client's conversation in one round trip. The filter is exactly
-   * {_id}, the only one FerretDB answers from an index (one with firmId scans the
-   * collection per client); callers pass ids they just read within `firmId`.
-   */
-  async linkConversations(links: { clientId: string; conversationId: string }[]): Promise<void> {
+  /** Records each client's conversation in one round trip, within the caller's firm. */
+  async linkConversations(
+    firmId: string,
+    links: { clientId: string; conversationId: string }[],
+  ): Promise<void> {
     if (!links.length) return;
     await this.clients.bulkWrite(
       links.map((l) => ({
         updateOne: {
-          filter: { _id: new Types.ObjectId(l.clientId) },
+          filter: { _id: new Types.ObjectId(l.clientId), firmId },
           update: { $set: { conversationId: new Types.ObjectId(l.conversationId) } },
         },
       })),

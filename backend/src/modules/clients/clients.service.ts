@@ -333,6 +333,7 @@ export class ClientsService {
         unlinked.map((d) => ({ id: String(d._id), name: d.name })),
       );
       await this.clients.linkConversations(
+        firmId,
         [...convs].map(([clientId, conversationId]) => ({ clientId, conversationId })),
       );
     }
