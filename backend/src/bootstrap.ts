@@ -68,7 +68,18 @@ export async function createApi(config: AppConfig): Promise<NestExpressApplicati
   return app;
 }
 
+/**
+ * A promise nobody awaits that fails (a Socket.IO broadcast published while Redis is down
+ * or closing, a listener run after its ack) is logged; it must not end the process and
+ * every other firm's connections with it.
+ */
+export function logUnhandledRejections(): void {
+  const logger = new Logger('Process');
+  process.on('unhandledRejection', (reason) => logger.error(`unhandled rejection: ${String(reason)}`));
+}
+
 export async function startApi(config: AppConfig): Promise<NestExpressApplication> {
+  logUnhandledRejections();
   const app = await createApi(config);
   await app.listen(config.PORT, '0.0.0.0');
   new Logger('Api').log(`listening on :${config.PORT}`);

@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig, type AppConfig } from './config/config.js';
-import { type ClientItem, completeCnpj, formatCnpj } from './contract/index.js';
+import { type ClientItem, completeCnpj, ErrorCode, formatCnpj } from './contract/index.js';
+import { AppError } from './common/errors.js';
 import { InfraModule } from './infra/infra.module.js';
 import { ChatModule } from './modules/chat/chat.module.js';
 import { ChatService } from './modules/chat/chat.service.js';
@@ -120,7 +121,16 @@ try {
     if (c.integrate && !item.portal.enabled) await clients.setPortal(caller, item.id, { enabled: true });
     if (c.integrate) {
       await seedConversation(chat, caller, await clients.get(caller, item.id));
-      const { password } = await clients.viewPassword(caller, item.id);
+      // A demo client that chose its own password (in an earlier run) keeps it: say so.
+      const password = await clients
+        .viewPassword(caller, item.id)
+        .then((v) => v.password)
+        .catch((err: unknown) => {
+          if (err instanceof AppError && err.code === ErrorCode.PasswordSetByClient) {
+            return '(senha escolhida pelo cliente)';
+          }
+          throw err;
+        });
       lines.push(`  ${formatCnpj(cnpj)}  ${password}  (${c.name})`);
     }
   }

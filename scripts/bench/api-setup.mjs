@@ -35,7 +35,7 @@ export async function http(base, method, path, { body, token } = {}) {
   return text ? JSON.parse(text) : null;
 }
 
-async function pool(count, concurrency, fn) {
+export async function pool(count, concurrency, fn) {
   const out = new Array(count);
   let next = 0;
   const worker = async () => {
@@ -48,16 +48,68 @@ async function pool(count, concurrency, fn) {
   return out;
 }
 
-/** Creates the firm and `clients` portal clients; returns {slug, staffToken, clients:[{id, token}]}. */
-export async function seedApi(base, { clients }) {
+/** Signs a firm up; returns {slug, firmId, staffToken, staff: {id, name}} (its admin). */
+export async function createFirm(base, name = 'Bench Contabilidade') {
   const slug = `bench-${randomBytes(4).toString('hex')}`;
   const firm = await http(base, 'POST', '/api/firms', {
     body: {
-      firm: { name: 'Bench Contabilidade', slug },
+      firm: { name, slug },
       admin: { name: 'Bench Admin', email: `admin@${slug}.test`, password: randomBytes(12).toString('hex') },
     },
   });
-  const staffToken = firm.token;
+  return {
+    slug,
+    firmId: firm.firm.id,
+    staffToken: firm.token,
+    staff: { id: firm.user.id, name: firm.user.name },
+  };
+}
+
+/**
+ * A firm with `clients` clients made by one CSV import and enabled by one bulk portal
+ * request (the fast path: no password is generated until someone asks for it), for load
+ * that is not measured. Returns createFirm's result and the client count.
+ */
+export async function createFirmBulk(base, { clients, name }) {
+  const t0 = Date.now();
+  const firm = await createFirm(base, name);
+  const t1 = Date.now();
+  const csv = ['cnpj;name', ...Array.from({ length: clients }, (_, i) => `${randomCnpj()};Cliente ${i + 1}`)];
+  const imported = await http(base, 'POST', '/api/clients/import', {
+    token: firm.staffToken,
+    body: { csv: csv.join('\n') },
+  });
+  if (imported.created !== clients) {
+    throw new Error(
+      `CSV import created ${imported.created} of ${clients}: ${JSON.stringify(imported.failed[0])}`,
+    );
+  }
+  const t2 = Date.now();
+  const ids = [];
+  for (let page = 1; ids.length < clients; page++) {
+    const list = await http(base, 'GET', `/api/clients?pageSize=200&page=${page}`, {
+      token: firm.staffToken,
+    });
+    if (!list.items.length) break;
+    ids.push(...list.items.map((c) => c.id));
+  }
+  for (let i = 0; i < ids.length; i += 1000) {
+    await http(base, 'POST', '/api/clients/portal/bulk', {
+      token: firm.staffToken,
+      body: { clientIds: ids.slice(i, i + 1000), enabled: true },
+    });
+  }
+  const ms = { signup: t1 - t0, import: t2 - t1, portal: Date.now() - t2 };
+  return { ...firm, clients: ids.length, ms };
+}
+
+/**
+ * Creates the firm and `clients` portal clients, each logged in; returns createFirm's
+ * result and clients: [{id, token, conversationId}].
+ */
+export async function seedApi(base, { clients }) {
+  const firm = await createFirm(base);
+  const { slug, staffToken } = firm;
   const made = await pool(clients, 8, async (i) => {
     const cnpj = randomCnpj();
     const client = await http(base, 'POST', '/api/clients', {
@@ -74,5 +126,5 @@ export async function seedApi(base, { clients }) {
     });
     return { id: client.id, token: login.token, conversationId: portal.conversationId };
   });
-  return { slug, staffToken, clients: made };
+  return { ...firm, clients: made };
 }

@@ -37,21 +37,42 @@ export function connect(url, auth, { timeoutMs = 15000 } = {}) {
 
 /** Connects `auths.length` sockets, at most `concurrency` handshakes in flight. */
 export async function connectMany(url, auths, concurrency = 25) {
+  return (await connectStorm(url, auths, concurrency)).sockets;
+}
+
+/**
+ * Connect storm: `auths.length` sockets connected with `concurrency` handshakes in
+ * flight. Returns {sockets, rate}: sockets a second from the first `connect` to the last
+ * ((n - 1) / that time), so a handshake's own latency is not counted once in the rate.
+ */
+export async function connectStorm(url, auths, concurrency) {
+  const times = [];
   const sockets = new Array(auths.length);
   let next = 0;
   const worker = async () => {
     while (next < auths.length) {
       const i = next++;
       sockets[i] = await connect(url, auths[i]);
+      times.push(performance.now());
     }
   };
+  const start = performance.now();
   try {
     await Promise.all(Array.from({ length: Math.min(concurrency, auths.length) }, worker));
   } catch (err) {
     for (const s of sockets) s?.close();
     throw err;
   }
-  return sockets;
+  const first = Math.min(...times);
+  const last = Math.max(...times);
+  return {
+    sockets,
+    count: auths.length,
+    concurrency,
+    firstMs: first - start,
+    spanMs: last - first,
+    rate: last > first ? (auths.length - 1) / ((last - first) / 1000) : NaN,
+  };
 }
 
 export function closeAll(sockets) {
@@ -144,7 +165,7 @@ export class Meter {
     sorted.sort((a, b) => a - b);
     const acksSorted = [...phase.ackLatencies, ...new Array(total - phase.acks).fill(Infinity)];
     acksSorted.sort((a, b) => a - b);
-    return {
+    const result = {
       rate,
       priorMessages,
       sent: total,
@@ -160,6 +181,19 @@ export class Meter {
       ackErrors: { ...phase.ackErrors },
       disconnects: this.disconnects - disconnectsBefore,
     };
+    // Acks keep arriving after the phase ends: settle() reads them again after a drain.
+    Object.defineProperty(result, 'phase', { value: phase, enumerable: false });
+    return result;
+  }
+
+  /**
+   * The ack outcome of a finished phase, read after a drain (or a failed one): error acks
+   * by code, and sends whose ack never came at all (a server that falls behind may still
+   * ack them during the drain; those are not counted).
+   */
+  static settle(result) {
+    const { phase } = result;
+    return { ackErrors: { ...phase.ackErrors }, ackTimeouts: result.sent - phase.acks };
   }
 
   /** Waits until every message sent so far is received and acked; false on timeout. */
@@ -198,6 +232,25 @@ export function sustained(result, p99LimitMs) {
 }
 
 /**
+ * Who was busy during a step: the server's CPU (`serverCpu()`: its CPU seconds so far)
+ * and the load generator's (this process), each as a fraction of one core. At the top
+ * rates one of them sits near 1.0 (Node is single-threaded): that one is the ceiling.
+ */
+function cpuMeter(serverCpu) {
+  const wall = performance.now();
+  const server = serverCpu?.();
+  const own = process.cpuUsage();
+  return () => {
+    const seconds = (performance.now() - wall) / 1000;
+    const used = process.cpuUsage(own);
+    return {
+      server: server === undefined ? NaN : (serverCpu() - server) / seconds,
+      generator: (used.user + used.system) / 1e6 / seconds,
+    };
+  };
+}
+
+/**
  * Step search over `rates` (ascending), `stepMs` each. `best` is the highest rate before
  * the first one whose p99 misses `p99LimitMs`; the search goes on past that while the
  * server still keeps up (see keptUp; backlog drained), to find `keptUp`, and stops at
@@ -205,7 +258,7 @@ export function sustained(result, p99LimitMs) {
  * `stoppedBy` ('fail' | 'cap' | 'budget') says whether `keptUp` is exact or a lower bound;
  * `best` is exact when some step failed the p99 target (`p99Failed`).
  */
-export async function stepSearch(meter, { rates, stepMs, p99LimitMs, deadline, drainMs, log }) {
+export async function stepSearch(meter, { rates, stepMs, p99LimitMs, deadline, drainMs, log, serverCpu }) {
   const steps = [];
   let best = null;
   let kept = null;
@@ -217,11 +270,13 @@ export async function stepSearch(meter, { rates, stepMs, p99LimitMs, deadline, d
       stoppedBy = 'budget';
       break;
     }
+    const cpu = cpuMeter(serverCpu);
     const r = await meter.run({ rate, durationMs: stepMs });
+    r.cpu = cpu();
     const ok = sustained(r, p99LimitMs);
     const drained = await meter.drain(drainMs);
     const up = keptUp(r) && drained;
-    steps.push({ ...r, ok: ok && drained, keptUp: up });
+    steps.push({ ...r, ok: ok && drained, keptUp: up, settled: Meter.settle(r) });
     log(
       `  ${describe(r)}  ${ok && drained ? 'ok' : up ? `p99 over ${p99LimitMs} ms` : 'FAIL (falls behind)'}`,
     );
@@ -242,6 +297,8 @@ export async function stepSearch(meter, { rates, stepMs, p99LimitMs, deadline, d
 
 export const fmtMs = (v) => (Number.isFinite(v) ? `${v.toFixed(v < 10 ? 2 : 1)} ms` : 'lost');
 
+const pct = (x) => (Number.isFinite(x) ? `${Math.round(x * 100)}%` : 'n/a');
+
 export function describe(r) {
   const extra = [
     r.lost ? `${r.lost} lost` : '',
@@ -251,6 +308,7 @@ export function describe(r) {
   return (
     `${String(r.rate).padStart(4)}/s (offered ${r.achievedRate.toFixed(1)}/s, ${r.sent} msgs after ${r.priorMessages}): ` +
     `p50 ${fmtMs(r.p50)}, p99 ${fmtMs(r.p99)}, ack p50 ${fmtMs(r.ackP50)}` +
-    (extra.length ? `; ${extra.join(', ')}` : '')
+    (extra.length ? `; ${extra.join(', ')}` : '') +
+    (r.cpu ? `; CPU server ${pct(r.cpu.server)}, load generator ${pct(r.cpu.generator)}` : '')
   );
 }

@@ -124,3 +124,14 @@ export function rssBytes(pid) {
   if (!kib) throw new Error(`no VmRSS in /proc/${pid}/status`);
   return Number(kib[1]) * 1024;
 }
+
+/**
+ * CPU time `pid` has used so far, in seconds (user + system, /proc/<pid>/stat). Linux
+ * reports it in clock ticks, 100 a second on every common configuration.
+ */
+export function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may hold spaces: count the fields after its ")".
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}

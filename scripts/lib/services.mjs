@@ -186,11 +186,14 @@ async function redisUp(p, wanted, log) {
     svc.pidfile,
     '--logfile',
     svc.logfile,
-    // Keep dev data (sessions, queues) across restarts.
+    // Keep dev data (sessions, queues, per-conversation counters) across restarts,
+    // losing at most about a second of writes on a crash.
     '--dir',
     svc.dir,
     '--appendonly',
     'yes',
+    '--appendfsync',
+    'everysec',
   ];
   const { code } = await run(bin, args, { log: (line) => log(`redis: ${line}`) });
   const up =

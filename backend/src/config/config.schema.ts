@@ -142,9 +142,12 @@ export const configSchema = z.object({
   /**
    * Socket events of one firm handled at once on a node, and waiting (beyond that the
    * event is answered OVERLOADED at once): a firm's burst then holds at most this many
-   * database operations ahead of another firm's.
+   * events ahead of another firm's. Sends in flight together are stored in one batch
+   * (MessageWriter), so this bounds a firm's share of the database rather than its sends'
+   * round trips: with 4 the bench firm fell behind at 1,000 msg/s, with 32 it kept up
+   * (BENCHMARKS.md); 16 keeps other firms' events closer to the front.
    */
-  SOCKET_FIRM_CONCURRENCY: z.coerce.number().int().min(1).default(4),
+  SOCKET_FIRM_CONCURRENCY: z.coerce.number().int().min(1).default(16),
   SOCKET_FIRM_QUEUE: z.coerce.number().int().min(1).default(200),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
 });

@@ -58,3 +58,25 @@ export function waitForEvent<T = unknown>(socket: TestSocket, event: string, tim
     });
   });
 }
+
+/** Emits an acked event and resolves with the ack (rejects after `timeoutMs`). */
+export function emitAck<T>(
+  socket: TestSocket,
+  event: string,
+  payload: unknown,
+  timeoutMs = 5000,
+): Promise<T> {
+  return (
+    socket as unknown as { timeout: (ms: number) => { emitWithAck: (e: string, p: unknown) => Promise<T> } }
+  )
+    .timeout(timeoutMs)
+    .emitWithAck(event, payload);
+}
+
+/** Connects a socket, remembers it in `opened` (for the suite's teardown), resolves once connected. */
+export async function openSocket(url: string, token: string, opened: TestSocket[]): Promise<TestSocket> {
+  const s = connectSocket(url, token);
+  opened.push(s);
+  await waitForEvent(s, 'connect');
+  return s;
+}

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import {
   ErrorCode,
   parseCnpj,
@@ -6,6 +6,7 @@ import {
   type StaffLoginResponse,
 } from '../../contract/index.js';
 import { AppError, unauthenticated } from '../../common/errors.js';
+import { EventBus } from '../../common/event-bus.js';
 import { hashPassword, sessionIdOf, verifyPassword } from '../../common/secrets.js';
 import { type AppConfig, APP_CONFIG } from '../../config/config.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -33,8 +34,12 @@ const tooManyAttempts = (retryAfterSeconds: number) =>
     { 'Retry-After': String(retryAfterSeconds) },
   );
 
+/** How long a socket event may use the account as read for an earlier one (see authenticateSocketEvent). */
+const RECENT_MS = 1000;
+const RECENT_MAX = 100_000;
+
 @Injectable()
-export class AuthService {
+export class AuthService implements OnModuleInit {
   /** Compared against when the account does not exist, so both paths cost one argon2 verify. */
   private dummyHashPromise?: Promise<string>;
 
@@ -45,7 +50,31 @@ export class AuthService {
     private readonly clients: ClientsService,
     private readonly firms: FirmsService,
     private readonly audit: AuditService,
+    private readonly events: EventBus,
   ) {}
+
+  /**
+   * Socket events: the caller's account as read from the database, kept for a second per
+   * session on this node (see authenticateSocketEvent); dropped at once here when the
+   * account's access changes on this node.
+   */
+  private readonly recent = new Map<string, { principal: Principal; until: number }>();
+
+  onModuleInit(): void {
+    const forget = (match: (p: Principal) => boolean) => {
+      for (const [id, entry] of this.recent) if (match(entry.principal)) this.recent.delete(id);
+    };
+    this.events.on('client.permissions.changed', (e) =>
+      forget((p) => p.kind === 'client' && p.clientId === e.clientId),
+    );
+    this.events.on('client.access.revoked', (e) =>
+      forget((p) => p.kind === 'client' && p.clientId === e.clientId),
+    );
+    this.events.on('staff.access.revoked', (e) =>
+      forget((p) => p.kind === 'staff' && p.staffId === e.staffId),
+    );
+    this.events.on('session.ended', (e) => void this.recent.delete(e.sessionId));
+  }
 
   /** Made on first use, not at boot (the worker and seed never log anyone in). */
   private get dummyHash(): Promise<string> {
@@ -148,14 +177,58 @@ export class AuthService {
 
   /** The same, from the stored session id (sockets keep it, not the token). */
   async authenticateSession(sessionId: string): Promise<Principal> {
+    return this.principalOf(sessionId, await this.storedSession(sessionId));
+  }
+
+  /**
+   * authenticateSession for a socket event: the session record is read from Redis every
+   * time (a logout, a block, a removal or a password change ends it at the next event, on
+   * every node), the account from the database at most once a second per session on this
+   * node. A permission or role change made through this node applies at the next event; one
+   * made through another node within a second (its sockets have already left the rooms the
+   * change took away, on every node, through the adapter).
+   */
+  async authenticateSocketEvent(sessionId: string): Promise<Principal> {
+    const session = await this.storedSession(sessionId);
+    const now = Date.now();
+    const hit = this.recent.get(sessionId);
+    if (hit && hit.until > now) return hit.principal;
+    const principal = await this.principalOf(sessionId, session);
+    if (this.recent.size >= RECENT_MAX) this.recent.clear();
+    this.recent.set(sessionId, { principal, until: now + RECENT_MS });
+    return principal;
+  }
+
+  /**
+   * The first half of authenticateSession, from Redis alone: the live session record (its
+   * lifetime slid forward), or the same error for one that is gone or was ended.
+   */
+  async storedSession(sessionId: string): Promise<StoredSession> {
     const session = await this.sessions.get(sessionId);
     if (!session) throw unauthenticated();
     if ('revoked' in session) {
       throw session.revoked === 'blocked' ? accessBlocked() : unauthenticated();
     }
+    return session;
+  }
+
+  /** The second half: the caller of a live session record, checking its account is still allowed in. */
+  principalOf(sessionId: string, session: StoredSession): Promise<Principal> {
     return session.kind === 'staff'
       ? this.staffPrincipal(sessionId, session)
       : this.clientPrincipal(sessionId, session);
+  }
+
+  /**
+   * Throws as authenticateSession would if the session has ended since it was read (a
+   * logout, a block, a removal, a password change): from Redis alone, where every ending
+   * is stored before the session's sockets are told, so a socket that joined its rooms
+   * before this check either sees the ending here or gets the disconnect broadcast.
+   */
+  async assertNotEnded(sessionId: string): Promise<void> {
+    const session = await this.sessions.peek(sessionId);
+    if (!session) throw unauthenticated();
+    if ('revoked' in session) throw session.revoked === 'blocked' ? accessBlocked() : unauthenticated();
   }
 
   private async staffPrincipal(

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import {
   type Ack,
   type AckError,
@@ -20,15 +20,18 @@ import {
 } from '../../contract/index.js';
 import { ackFailure } from '../../common/error-mapping.js';
 import { AppError, notFound } from '../../common/errors.js';
-import { EventBus, type UnreadCounts } from '../../common/event-bus.js';
-import { escapeRegex } from '../../infra/mongo.util.js';
+import { EventBus } from '../../common/event-bus.js';
+import { searchKey } from '../../infra/mongo.util.js';
 import type { Principal, StaffPrincipal } from '../auth/principal.js';
 import { FilesService } from '../files/files.service.js';
 import { PresenceService } from '../presence/presence.service.js';
 import { StaffService } from '../staff/staff.service.js';
-import { ConversationRepository } from './conversation.repository.js';
+import { ChatStateRepository, type LiveState } from './chat-state.repository.js';
+import { ConversationRepository, readCounts } from './conversation.repository.js';
 import type { ConversationDoc } from './conversation.schema.js';
-import { MessageRepository, messageIdFor } from './message.repository.js';
+import { ConversationsService, type LiveConversation } from './conversations.service.js';
+import { MessageWriter } from './message-writer.js';
+import { MessageRepository } from './message.repository.js';
 import type { MessageDoc } from './message.schema.js';
 
 export function toMessageDto(doc: MessageDoc): Message {
@@ -49,87 +52,171 @@ export function toMessageDto(doc: MessageDoc): Message {
   };
 }
 
-export function toConversationItem(doc: ConversationDoc, clientOnline = false): ConversationItem {
+export function toConversationItem(c: LiveConversation, clientOnline = false): ConversationItem {
+  const { doc } = c;
   return {
     id: String(doc._id),
     client: { id: String(doc.clientId), name: doc.clientName },
-    lastMessageAt: doc.lastMessageAt ? doc.lastMessageAt.toISOString() : null,
-    unreadForStaff: doc.unreadForStaff,
-    pendingForClient: doc.pendingForClient,
+    lastMessageAt: c.lastMessageAt ? c.lastMessageAt.toISOString() : null,
+    unreadForStaff: c.unreadForStaff,
+    pendingForClient: c.pendingForClient,
     assigneeId: doc.assigneeId ? String(doc.assigneeId) : null,
-    lastMessage: doc.lastMessage ? { seq: doc.lastSeq, ...doc.lastMessage } : null,
-    lastSeq: doc.lastSeq,
+    lastMessage: c.lastMessage ? { seq: c.lastSeq, ...c.lastMessage } : null,
+    lastSeq: c.lastSeq,
     clientOnline,
     staffReadSeq: doc.staffReadSeq,
     clientReadSeq: doc.clientReadSeq,
   };
 }
 
-const unreadOf = (doc: ConversationDoc): UnreadCounts => ({
-  conversationId: String(doc._id),
-  unreadForStaff: doc.unreadForStaff,
-  pendingForClient: doc.pendingForClient,
-});
+/** Where a conversation belongs: never changes, so it is remembered (bounded) per process. */
+interface ConversationMeta {
+  id: string;
+  firmId: string;
+  clientId: string;
+}
+const META_CACHE_MAX = 50_000;
 
 const fail = (code: ErrorCode, message: string): AckError => ({ ok: false, error: { code, message } });
 const logger = new Logger('Chat');
 
-/** Tries at the next seq before giving up (each failed try means another message took it). */
-const ALLOCATE_ATTEMPTS = 20;
-/** Retries of the optimistic read update before giving up (each retry means a new message arrived). */
-const READ_ATTEMPTS = 5;
-
 @Injectable()
-export class ChatService {
+export class ChatService implements BeforeApplicationShutdown {
+  private readonly meta = new Map<string, ConversationMeta>();
+  /** Broadcasts and their listeners still running after the ack: shutdown waits for them. */
+  private readonly background = new Set<Promise<void>>();
+  /** Per sender: the promise that its latest message entered the writer (see send). */
+  private readonly lanes = new Map<string, Promise<void>>();
+
   constructor(
     private readonly conversations: ConversationRepository,
     private readonly messages: MessageRepository,
+    private readonly state: ChatStateRepository,
+    private readonly writer: MessageWriter,
+    private readonly conversationsService: ConversationsService,
     private readonly staff: StaffService,
     private readonly files: FilesService,
     private readonly presence: PresenceService,
     @Inject(EventBus) private readonly events: EventBus,
   ) {}
 
+  private inBackground(work: Promise<void>): void {
+    this.background.add(work);
+    void work.finally(() => this.background.delete(work));
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([...this.background]);
+  }
+
+  private remember(doc: ConversationDoc): ConversationMeta {
+    const m = { id: String(doc._id), firmId: String(doc.firmId), clientId: String(doc.clientId) };
+    if (this.meta.size >= META_CACHE_MAX) this.meta.delete(this.meta.keys().next().value!);
+    this.meta.set(m.id, m);
+    return m;
+  }
+
   /** The conversation the caller may use: any of the firm's for staff, only its own for a client. */
-  private async conversationFor(caller: Principal, conversationId?: string): Promise<ConversationDoc> {
+  private allowedId(caller: Principal, conversationId?: string): string {
     if (caller.kind === 'client') {
       if (!caller.permissions.chat) {
         throw new AppError(403, ErrorCode.PermissionDenied, 'Permission "chat" is not granted');
       }
       const own = caller.conversationId;
       if (!own || (conversationId && conversationId !== own)) throw notFound('Conversation');
-      const conv = await this.conversations.findById(caller.firmId, own);
-      if (!conv) throw notFound('Conversation');
-      return conv;
+      return own;
     }
     if (!conversationId || !idParamSchema.safeParse(conversationId).success) throw notFound('Conversation');
-    const conv = await this.conversations.findById(caller.firmId, conversationId);
+    return conversationId;
+  }
+
+  /** The stored conversation (one lookup by _id), checked against the caller. */
+  private async conversationFor(caller: Principal, conversationId?: string): Promise<ConversationDoc> {
+    const id = this.allowedId(caller, conversationId);
+    const conv = await this.conversations.findById(caller.firmId, id);
     if (!conv) throw notFound('Conversation');
+    this.remember(conv);
     return conv;
   }
 
+  /** Where the conversation belongs, from memory when known: the hot paths read nothing. */
+  private async metaFor(caller: Principal, conversationId?: string): Promise<ConversationMeta> {
+    const id = this.allowedId(caller, conversationId);
+    const known = this.meta.get(id);
+    if (known) {
+      if (known.firmId !== caller.firmId) throw notFound('Conversation');
+      return known;
+    }
+    return this.remember(await this.conversationFor(caller, id));
+  }
+
+  /** Redis's live numbers for a conversation, loaded from the database first if missing. */
+  private async live(firmId: string, conversationId: string): Promise<LiveState> {
+    let found = (await this.state.getMany([conversationId])).get(conversationId);
+    if (!found) {
+      await this.writer.ensureLoaded(firmId, conversationId);
+      found = (await this.state.getMany([conversationId])).get(conversationId);
+    }
+    if (!found) throw new Error(`live state of ${conversationId} missing after load`);
+    return found;
+  }
+
+  private withLive(docs: ConversationDoc[]): Promise<LiveConversation[]> {
+    return this.conversationsService.withLive(docs);
+  }
+
+  private listForFirm(firmId: string): Promise<LiveConversation[]> {
+    return this.conversationsService.listForFirm(firmId);
+  }
+
   async inbox(caller: StaffPrincipal, q: InboxQuery): Promise<ConversationListResponse> {
-    const assignee = q.filter === 'mine' ? caller.staffId : q.filter === 'unassigned' ? null : undefined;
-    const search = q.search?.trim();
-    const docs = await this.conversations.list(caller.firmId, {
-      assignee,
-      clientNameRegex: search ? escapeRegex(search) : undefined,
-      onlyIds: search ? await this.messages.conversationIdsMatching(caller.firmId, search, 500) : undefined,
-      limit: 500,
-    });
+    let rows = await this.listForFirm(caller.firmId);
+    if (q.filter === 'mine') rows = rows.filter((r) => String(r.doc.assigneeId) === caller.staffId);
+    if (q.filter === 'unassigned') rows = rows.filter((r) => !r.doc.assigneeId);
+    const terms = searchKey(q.search ?? '')
+      .split(/\s+/)
+      .filter(Boolean);
+    if (terms.length) {
+      const words = await this.conversations.wordsOf(rows.map((r) => String(r.doc._id)));
+      rows = rows.filter((r) => {
+        const name = searchKey(r.doc.clientName);
+        const said = words.get(String(r.doc._id)) ?? [];
+        const last = searchKey(r.lastMessage?.text ?? '');
+        return (
+          terms.every((t) => name.includes(t)) ||
+          terms.every((t) => last.includes(t) || said.some((w) => w.includes(t)))
+        );
+      });
+    }
+    rows.sort(
+      (a, b) =>
+        (b.lastMessageAt?.getTime() ?? 0) - (a.lastMessageAt?.getTime() ?? 0) ||
+        String(b.doc._id).localeCompare(String(a.doc._id)),
+    );
     const online = await this.presence.online('client', caller.firmId);
-    return { items: docs.map((d) => toConversationItem(d, online.has(String(d.clientId)))) };
+    return {
+      items: rows.slice(0, 500).map((r) => toConversationItem(r, online.has(String(r.doc.clientId)))),
+    };
   }
 
   async get(caller: Principal, conversationId: string): Promise<ConversationItem> {
     const conv = await this.conversationFor(caller, conversationId);
+    const [row] = await this.withLive([conv]);
     const online = await this.presence.online('client', caller.firmId);
-    return toConversationItem(conv, online.has(String(conv.clientId)));
+    return toConversationItem(row, online.has(String(conv.clientId)));
   }
 
   async history(caller: Principal, conversationId: string, q: MessagesQuery): Promise<MessageListResponse> {
-    const conv = await this.conversationFor(caller, conversationId);
-    const docs = await this.messages.page(caller.firmId, String(conv._id), q);
+    const meta = await this.metaFor(caller, conversationId);
+    const top = (await this.live(caller.firmId, meta.id)).seq;
+    const before = Math.min(q.beforeSeq ?? Infinity, top + 1);
+    const docs = await this.messages.page(caller.firmId, meta.id, {
+      after: q.afterSeq ?? 0,
+      before,
+      limit: q.limit,
+      // Without afterSeq the newest page is wanted.
+      newest: q.afterSeq === undefined,
+    });
     return { items: docs.map(toMessageDto) };
   }
 
@@ -142,118 +229,89 @@ export class ChatService {
     if (body.assigneeId && !(await this.staff.findById(caller.firmId, body.assigneeId))) {
       throw new AppError(400, ErrorCode.ValidationFailed, 'assigneeId is not a member of this firm');
     }
-    const doc = await this.conversations.setAssignee(caller.firmId, conversationId, body.assigneeId);
+    const doc = await this.conversations.setAssignee(conversationId, body.assigneeId);
     if (!doc) throw notFound('Conversation');
     await this.events.emit('conversation.assigned', {
       firmId: caller.firmId,
       conversationId,
       assigneeId: body.assigneeId,
     });
+    const [row] = await this.withLive([doc]);
     const online = await this.presence.online('client', caller.firmId);
-    return toConversationItem(doc, online.has(String(doc.clientId)));
+    return toConversationItem(row, online.has(String(doc.clientId)));
   }
 
   /**
-   * Stores a message and acks it only once stored. A retry with the same
-   * clientMessageId from the same sender returns the stored message.
+   * Stores a message and acks it only once stored (MessageWriter: seqs from Redis, stored
+   * in batches). A retry with the same clientMessageId from the same sender returns the
+   * stored message.
    */
   async send(caller: Principal, input: MessageSendPayload): Promise<Ack<{ message: Message }>> {
     if (caller.kind === 'client' && caller.impersonator) {
       return fail(ErrorCode.ReadOnlySession, 'Impersonated sessions are read-only');
     }
+    const sender =
+      caller.kind === 'staff'
+        ? { kind: 'staff' as const, id: caller.staffId, name: caller.name }
+        : { kind: 'client' as const, id: caller.clientId, name: caller.name };
+    // One sender's messages enter the writer in the order they arrived, whatever each one's
+    // preparation took; they are then stored and acked in that order.
+    const lane = `${sender.kind}:${sender.id}`;
+    const before = this.lanes.get(lane);
+    let enqueued!: () => void;
+    const mine = new Promise<void>((resolve) => (enqueued = resolve));
+    this.lanes.set(lane, mine);
     try {
-      const conv = await this.conversationFor(caller, input.conversationId);
-      const conversationId = String(conv._id);
-      const sender =
-        caller.kind === 'staff'
-          ? { kind: 'staff' as const, id: caller.staffId, name: caller.name }
-          : { kind: 'client' as const, id: caller.clientId, name: caller.name };
-
-      const existing = await this.messages.findBySenderKey(
-        caller.firmId,
-        conversationId,
-        sender.id,
-        input.clientMessageId,
-      );
-      if (existing) {
-        const message = toMessageDto(existing);
-        await this.events.emit('message.redelivered', {
-          message,
-          firmId: caller.firmId,
-          clientId: String(conv.clientId),
-        });
-        return { ok: true, message };
-      }
-
+      const meta = await this.metaFor(caller, input.conversationId);
       const attachments = await this.attachments(caller, sender.id, input.attachmentIds ?? []);
-      const messageId = String(messageIdFor(conversationId, sender.id, input.clientMessageId));
-      const now = new Date();
-      // A retry of a send that got its seq but died before storing takes that same seq.
-      let current = conv;
-      let allocation = current.allocations?.[messageId];
-      for (let attempt = 0; !allocation; attempt++) {
-        if (attempt === ALLOCATE_ATTEMPTS) {
-          throw new AppError(409, ErrorCode.Conflict, 'Too many concurrent sends, try again');
-        }
-        const after = await this.conversations.allocate(
-          caller.firmId,
-          current,
-          messageId,
-          caller.kind === 'client' ? 'client' : 'firm',
-          { text: input.text.slice(0, 200), senderKind: sender.kind },
-          now,
-        );
-        // Null: another message took the seq first; count again from where it left things.
-        const next = after ?? (await this.conversations.findById(caller.firmId, conversationId));
-        if (!next) throw notFound('Conversation');
-        current = next;
-        allocation = current.allocations?.[messageId];
-      }
-      const stored = await this.messages.insert(caller.firmId, {
-        conversationId: conv._id,
-        seq: allocation.seq,
+      await before;
+      const writing = this.writer.write({
+        firmId: caller.firmId,
+        conversationId: meta.id,
         sender,
-        senderId: sender.id,
         clientMessageId: input.clientMessageId,
-        clientCount: allocation.clientCount,
-        firmCount: allocation.firmCount,
         text: input.text,
         attachments,
-        createdAt: now,
       });
-      if (!stored) {
-        // A concurrent retry stored it first; this seq stays unused (seqs only grow).
-        const winner = await this.messages.findBySenderKey(
-          caller.firmId,
-          conversationId,
-          sender.id,
-          input.clientMessageId,
-        );
-        if (!winner) throw new Error('duplicate message vanished');
-        return { ok: true, message: toMessageDto(winner) };
+      enqueued();
+      const written = await writing;
+      const message = toMessageDto(written.doc);
+      if (!written.created) {
+        // The first attempt may have died before its broadcast: it goes out again.
+        void this.events.emit('message.redelivered', {
+          message,
+          firmId: caller.firmId,
+          clientId: meta.clientId,
+        });
+        return { ok: true, message };
       }
       if (attachments.length) {
         await this.files.attachToConversation(
           caller.firmId,
           attachments.map((a) => a.id),
-          conversationId,
+          meta.id,
         );
       }
-      const message = toMessageDto(stored);
-      await this.events.emit('message.created', {
-        message,
-        firmId: caller.firmId,
-        clientId: String(conv.clientId),
-        unread: unreadOf(current),
-      });
-      // After the broadcast, so only the ack waits for it; a record left behind is never
-      // used again (the stored message answers retries) and goes within a day.
-      await this.conversations
-        .allocated(caller.firmId, conversationId, messageId)
-        .catch((err: unknown) => logger.warn(`allocation record of ${messageId} kept: ${String(err)}`));
+      // Not awaited: the broadcast leaves at once (its synchronous part), the ack does not
+      // wait for the slower listeners (reminder scheduling); emit never rejects.
+      this.inBackground(
+        this.events.emit('message.created', {
+          message,
+          firmId: caller.firmId,
+          clientId: meta.clientId,
+          unread: {
+            conversationId: meta.id,
+            unreadForStaff: written.unreadForStaff,
+            pendingForClient: written.pendingForClient,
+          },
+        }),
+      );
       return { ok: true, message };
     } catch (err) {
       return ackFailure(err, logger);
+    } finally {
+      enqueued();
+      if (this.lanes.get(lane) === mine) this.lanes.delete(lane);
     }
   }
 
@@ -271,41 +329,52 @@ export class ChatService {
     return usable.map((f) => ({ id: f.id, name: f.name, contentType: f.meta.contentType, size: f.size }));
   }
 
-  /** Marks everything up to seq read for the caller's side and recounts that side's unread. */
+  /**
+   * Marks everything up to seq read for the caller's side. The read pointer and read count
+   * only move forward ($max), so reads and sends on both sides never conflict.
+   */
   async markRead(caller: Principal, input: ConversationReadPayload): Promise<Ack> {
     // Looking through the client's eyes must not mark the firm's messages read for the client.
     if (caller.kind === 'client' && caller.impersonator) return { ok: true };
     try {
       const side = caller.kind === 'staff' ? ('staff' as const) : ('client' as const);
-      for (let attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
-        const conv = await this.conversationFor(caller, input.conversationId);
-        const conversationId = String(conv._id);
-        const seq = Math.min(input.seq, conv.lastSeq);
-        const current = side === 'staff' ? conv.staffReadSeq : conv.clientReadSeq;
-        if (seq <= current) return { ok: true };
-        const at = await this.messages.latestAtOrBefore(caller.firmId, conversationId, seq);
-        const otherTotal = side === 'staff' ? conv.clientMsgCount : conv.firmMsgCount;
-        const otherRead = at ? (side === 'staff' ? at.clientCount : at.firmCount) : 0;
-        const unread = Math.max(0, otherTotal - otherRead);
-        if (
-          await this.conversations.advanceRead(caller.firmId, conversationId, side, seq, unread, otherTotal)
-        ) {
-          await this.events.emit('conversation.read', {
-            firmId: caller.firmId,
-            clientId: String(conv.clientId),
-            conversationId,
-            side,
-            seq,
-            unread: {
-              conversationId,
-              unreadForStaff: side === 'staff' ? unread : conv.unreadForStaff,
-              pendingForClient: side === 'client' ? unread : conv.pendingForClient,
-            },
-          });
-          return { ok: true };
+      const meta = await this.metaFor(caller, input.conversationId);
+      const live = await this.live(caller.firmId, meta.id);
+      const seq = Math.min(input.seq, live.seq);
+      if (seq <= 0) return { ok: true };
+      const at = await this.messages.latestAtOrBefore(caller.firmId, meta.id, seq);
+      const count = at ? (side === 'staff' ? at.clientCount : at.firmCount) : 0;
+      const prior = await this.conversations.advanceRead(meta.id, side, seq, count);
+      if (!prior) throw notFound('Conversation');
+      await this.state.raiseRead(meta.id, side, count);
+      // Nothing moved (an older or repeated receipt): nobody needs telling.
+      if ((side === 'staff' ? prior.staffReadSeq : prior.clientReadSeq) >= seq) return { ok: true };
+      const doc: ConversationDoc =
+        side === 'staff'
+          ? { ...prior, staffReadSeq: seq, staffReadCount: Math.max(readCounts(prior).staff, count) }
+          : { ...prior, clientReadSeq: seq, clientReadCount: Math.max(readCounts(prior).client, count) };
+      const [row] = await this.withLive([doc]);
+      const readSeq = seq;
+      const left = side === 'staff' ? row.unreadForStaff : row.pendingForClient;
+      if (left === 0) {
+        await this.state.releaseReminder(meta.id, side);
+        if (side === 'staff' ? doc.remindedStaffAt : doc.remindedClientAt) {
+          await this.conversations.setReminded(meta.id, side, null);
         }
       }
-      return fail(ErrorCode.Conflict, 'Too many concurrent updates, try again');
+      await this.events.emit('conversation.read', {
+        firmId: caller.firmId,
+        clientId: meta.clientId,
+        conversationId: meta.id,
+        side,
+        seq: readSeq,
+        unread: {
+          conversationId: meta.id,
+          unreadForStaff: row.unreadForStaff,
+          pendingForClient: row.pendingForClient,
+        },
+      });
+      return { ok: true };
     } catch (err) {
       return ackFailure(err, logger);
     }
@@ -315,9 +384,16 @@ export class ChatService {
   async sync(caller: Principal, input: SyncInput): Promise<Ack<{ messages: Message[]; hasMore: boolean }>> {
     try {
       const { afterSeq, limit } = input;
-      const conv = await this.conversationFor(caller, input.conversationId);
-      const { docs, hasMore } = await this.messages.after(caller.firmId, String(conv._id), afterSeq, limit);
-      return { ok: true, messages: docs.map(toMessageDto), hasMore };
+      const meta = await this.metaFor(caller, input.conversationId);
+      const top = (await this.live(caller.firmId, meta.id)).seq;
+      const docs = await this.messages.page(caller.firmId, meta.id, {
+        after: afterSeq,
+        before: top + 1,
+        limit,
+        newest: false,
+      });
+      const last = docs.length ? docs[docs.length - 1].seq : afterSeq;
+      return { ok: true, messages: docs.map(toMessageDto), hasMore: docs.length > 0 && last < top };
     } catch (err) {
       return ackFailure(err, logger);
     }
@@ -326,16 +402,16 @@ export class ChatService {
   /** Typing signals go to the other side of the conversation only. */
   async typing(caller: Principal, input: TypingPayload): Promise<void> {
     if (caller.kind === 'client' && caller.impersonator) return;
-    let conv: ConversationDoc;
+    let meta: ConversationMeta;
     try {
-      conv = await this.conversationFor(caller, input.conversationId);
+      meta = await this.metaFor(caller, input.conversationId);
     } catch {
       return;
     }
     await this.events.emit('conversation.typing', {
       firmId: caller.firmId,
-      clientId: String(conv.clientId),
-      conversationId: String(conv._id),
+      clientId: meta.clientId,
+      conversationId: meta.id,
       from: caller.kind,
       typing: input.typing,
     });
@@ -343,42 +419,57 @@ export class ChatService {
 
   async monitor(caller: StaffPrincipal): Promise<MonitorResponse> {
     const now = Date.now();
-    const waiting = await this.conversations.listWaiting(caller.firmId);
-    const items: MonitorItem[] = [];
-    for (const conv of waiting) {
-      const conversationId = String(conv._id);
-      const client = { id: String(conv.clientId), name: conv.clientName };
-      const sides = [
-        {
-          direction: 'toStaff' as const,
-          count: conv.unreadForStaff,
-          fromClient: true,
-          read: conv.staffReadSeq,
-          reminded: conv.remindedStaffAt,
-        },
-        {
-          direction: 'toClient' as const,
-          count: conv.pendingForClient,
-          fromClient: false,
-          read: conv.clientReadSeq,
-          reminded: conv.remindedClientAt,
-        },
-      ];
-      for (const s of sides) {
-        if (s.count <= 0) continue;
-        const first = await this.messages.firstUnread(caller.firmId, conversationId, s.fromClient, s.read);
-        if (!first) continue;
-        items.push({
-          conversationId,
-          client,
-          direction: s.direction,
-          count: s.count,
-          oldestAt: first.createdAt.toISOString(),
-          waitingSeconds: Math.max(0, Math.floor((now - first.createdAt.getTime()) / 1000)),
-          reminded: s.reminded instanceof Date,
-        });
-      }
-    }
+    const rows = (await this.listForFirm(caller.firmId)).filter(
+      (r) => r.unreadForStaff > 0 || r.pendingForClient > 0,
+    );
+    const found = await Promise.all(
+      rows.flatMap((r) => {
+        const conv = r.doc;
+        const conversationId = String(conv._id);
+        const client = { id: String(conv.clientId), name: conv.clientName };
+        const sides = [
+          {
+            direction: 'toStaff' as const,
+            count: r.unreadForStaff,
+            fromClient: true,
+            readSeq: conv.staffReadSeq,
+            readCount: r.clientMsgCount - r.unreadForStaff,
+            reminded: conv.remindedStaffAt,
+          },
+          {
+            direction: 'toClient' as const,
+            count: r.pendingForClient,
+            fromClient: false,
+            readSeq: conv.clientReadSeq,
+            readCount: r.firmMsgCount - r.pendingForClient,
+            reminded: conv.remindedClientAt,
+          },
+        ];
+        return sides
+          .filter((s) => s.count > 0)
+          .map(async (s): Promise<MonitorItem | null> => {
+            const first = await this.messages.firstUnread(
+              caller.firmId,
+              conversationId,
+              s.fromClient,
+              s.readSeq,
+              r.lastSeq,
+              s.readCount,
+            );
+            if (!first) return null;
+            return {
+              conversationId,
+              client,
+              direction: s.direction,
+              count: s.count,
+              oldestAt: first.createdAt.toISOString(),
+              waitingSeconds: Math.max(0, Math.floor((now - first.createdAt.getTime()) / 1000)),
+              reminded: s.reminded instanceof Date,
+            };
+          });
+      }),
+    );
+    const items = found.filter((i): i is MonitorItem => i !== null);
     items.sort((a, b) => a.oldestAt.localeCompare(b.oldestAt));
     const [online, staff] = await Promise.all([
       this.presence.online('staff', caller.firmId),

@@ -1,10 +1,10 @@
-import { Injectable } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
-import { type Model, Types } from 'mongoose';
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectConnection, InjectModel } from '@nestjs/mongoose';
+import { type Connection, type Model, Types } from 'mongoose';
+import { IdDirectory } from '../../infra/id-directory.js';
 import { findByIdInFirm, isDuplicateKey } from '../../infra/mongo.util.js';
-import { type Allocation, CONVERSATION_MODEL, type ConversationDoc } from './conversation.schema.js';
-
-const ABANDONED_AFTER_MS = 24 * 3600 * 1000;
+import type { LiveState } from './chat-state.repository.js';
+import { CONVERSATION_MODEL, type ConversationDoc } from './conversation.schema.js';
 
 /** A client's conversation before its first message. */
 function newConversation(clientName: string) {
@@ -20,33 +20,78 @@ function newConversation(clientName: string) {
     remindedClientAt: null,
     staffReadSeq: 0,
     clientReadSeq: 0,
+    staffReadCount: 0,
+    clientReadCount: 0,
     unreadForStaff: 0,
     pendingForClient: 0,
     assigneeId: null,
   };
 }
 
-@Injectable()
-export class ConversationRepository {
-  constructor(@InjectModel(CONVERSATION_MODEL) private readonly conversations: Model<ConversationDoc>) {}
+/** Client messages the staff has read, firm messages the client has read (see ConversationDoc). */
+export function readCounts(doc: ConversationDoc): { staff: number; client: number } {
+  return {
+    staff: doc.staffReadCount ?? Math.max(0, doc.clientMsgCount - doc.unreadForStaff),
+    client: doc.clientReadCount ?? Math.max(0, doc.firmMsgCount - doc.pendingForClient),
+  };
+}
 
-  /** Creates the client's conversation, or returns the one it already has. */
-  ensureForClient(firmId: string, clientId: string, clientName: string): Promise<ConversationDoc> {
-    return this.conversations
+/** The live numbers a stored conversation implies (what Redis is loaded with when it has none). */
+export function stateOf(doc: ConversationDoc): LiveState {
+  const read = readCounts(doc);
+  return {
+    seq: doc.lastSeq,
+    clientCount: doc.clientMsgCount,
+    firmCount: doc.firmMsgCount,
+    staffReadCount: read.staff,
+    clientReadCount: read.client,
+    lastAt: doc.lastMessageAt ? doc.lastMessageAt.getTime() : 0,
+    lastText: doc.lastMessage?.text ?? '',
+    lastKind: doc.lastMessage?.senderKind ?? 'client',
+  };
+}
+
+/**
+ * Every regular operation here filters on `_id` alone (the firm is checked on the document):
+ * FerretDB v1 on SQLite uses an index for nothing else. Counters only move forward with
+ * `$max`, so writes need no read-modify-write and may arrive in any order.
+ */
+@Injectable()
+export class ConversationRepository implements OnApplicationBootstrap {
+  readonly directory: IdDirectory;
+
+  constructor(
+    @InjectModel(CONVERSATION_MODEL) private readonly conversations: Model<ConversationDoc>,
+    @InjectConnection() private readonly connection: Connection,
+  ) {
+    this.directory = IdDirectory.of(
+      connection,
+      'conversation_directory',
+      this.conversations as unknown as Model<never>,
+    );
+  }
+
+  onApplicationBootstrap(): Promise<void> {
+    return this.directory.build();
+  }
+
+  /** Creates the client's conversation, or returns the one it already has (portal enable: rare). */
+  async ensureForClient(firmId: string, clientId: string, clientName: string): Promise<ConversationDoc> {
+    const doc = await this.conversations
       .findOneAndUpdate(
         { firmId, clientId },
-        {
-          $setOnInsert: newConversation(clientName),
-        },
+        { $setOnInsert: newConversation(clientName) },
         { upsert: true, returnDocument: 'after' },
       )
       .lean<ConversationDoc>()
       .orFail()
       .exec();
+    await this.directory.add(firmId, [String(doc._id)]);
+    return doc;
   }
 
   /**
-   * ensureForClient for many clients in three round trips, not a filtered upsert
+   * ensureForClient for many clients in a few round trips, not a filtered upsert
    * each (FerretDB scans the collection for every one). Returns clientId → conversationId.
    */
   async ensureForClients(
@@ -68,13 +113,27 @@ export class ConversationRepository {
       // A concurrent enable created some of them first (unique firmId+clientId): theirs stand.
       if (!isDuplicateKey(err)) throw err;
     }
-    return have();
+    const all = await have();
+    await this.directory.add(firmId, [...all.values()]);
+    return all;
   }
 
   findById(firmId: string, conversationId: string): Promise<ConversationDoc | null> {
     return findByIdInFirm(this.conversations, conversationId, firmId);
   }
 
+  /** Many conversations of the firm by id, lookups together; unknown or foreign ids are left out. */
+  async findManyByIds(firmId: string, ids: string[]): Promise<ConversationDoc[]> {
+    const docs = await Promise.all(ids.map((id) => this.findById(firmId, id)));
+    return docs.filter((d): d is ConversationDoc => d !== null);
+  }
+
+  /** The firm's conversations: its directory, then each by _id. */
+  async listForFirm(firmId: string): Promise<ConversationDoc[]> {
+    return this.findManyByIds(firmId, await this.directory.list(firmId));
+  }
+
+  /** By client (bulk portal enable: rare, a filtered query). */
   findByClientIds(firmId: string, clientIds: string[]): Promise<ConversationDoc[]> {
     return this.conversations
       .find({ firmId, clientId: { $in: clientIds } })
@@ -82,194 +141,76 @@ export class ConversationRepository {
       .exec();
   }
 
-  /** Client ids whose conversation has messages waiting on either side. */
-  async clientIdsWithPending(firmId: string): Promise<string[]> {
-    const docs = await this.conversations
-      .find({ firmId, $or: [{ pendingForClient: { $gt: 0 } }, { unreadForStaff: { $gt: 0 } }] })
-      .lean<ConversationDoc[]>()
-      .exec();
-    return docs.map((d) => String(d.clientId));
-  }
-
   /**
-   * Hands out the next seq to message `messageId` and counts it for its side, if nobody
-   * else took that seq since `conv` was read (returns null then: read again and retry).
-   * Concurrent senders on both sides each get their own seq. The allocation is recorded
-   * under the message id until `allocated` is called, so a retry after a crash reuses it.
+   * Writes live numbers behind (MessageWriter): only forward. The preview is set as is; of
+   * two writers the later one wins, which a stale preview only shows until Redis (read
+   * first) or the next message corrects it.
    */
-  allocate(
-    firmId: string,
-    conv: ConversationDoc,
-    messageId: string,
-    from: 'client' | 'firm',
-    preview: { text: string; senderKind: 'staff' | 'client' | 'system' },
-    at: Date,
-  ): Promise<ConversationDoc | null> {
-    // Both counters are always incremented (one by 0) so a document from before they existed gets both.
-    const inc =
-      from === 'client'
-        ? { lastSeq: 1, clientMsgCount: 1, firmMsgCount: 0, unreadForStaff: 1, pendingForClient: 0 }
-        : { lastSeq: 1, firmMsgCount: 1, clientMsgCount: 0, pendingForClient: 1, unreadForStaff: 0 };
-    const allocation: Allocation = {
-      seq: conv.lastSeq + 1,
-      clientCount: (conv.clientMsgCount ?? 0) + inc.clientMsgCount,
-      firmCount: (conv.firmMsgCount ?? 0) + inc.firmMsgCount,
-      at,
-    };
-    // Records of sends abandoned for a day (their sender never retried) go with this write.
-    const stale = Object.entries(conv.allocations ?? {})
-      .filter(([, a]) => at.getTime() - new Date(a.at).getTime() > ABANDONED_AFTER_MS)
-      .map(([id]) => [`allocations.${id}`, ''] as const);
-    return this.conversations
-      .findOneAndUpdate(
-        // lastSeq, not only _id: the counts above are only right if no seq was taken since.
-        { _id: conv._id, firmId, lastSeq: conv.lastSeq },
-        {
-          $inc: inc,
-          $set: { lastMessageAt: at, lastMessage: preview, [`allocations.${messageId}`]: allocation },
-          ...(stale.length ? { $unset: Object.fromEntries(stale) } : {}),
-        },
-        { returnDocument: 'after' },
-      )
-      .lean<ConversationDoc>()
-      .exec();
-  }
-
-  /** The message an allocation was for is stored: its record is no longer needed. */
-  async allocated(firmId: string, conversationId: string, messageId: string): Promise<void> {
+  async saveState(conversationId: string, s: LiveState): Promise<void> {
     await this.conversations
-      .updateOne({ _id: conversationId, firmId }, { $unset: { [`allocations.${messageId}`]: '' } })
+      .updateOne(
+        { _id: conversationId },
+        {
+          $max: {
+            lastSeq: s.seq,
+            clientMsgCount: s.clientCount,
+            firmMsgCount: s.firmCount,
+            lastMessageAt: new Date(s.lastAt),
+          },
+          $set: { lastMessage: { text: s.lastText, senderKind: s.lastKind } },
+        },
+      )
       .exec();
   }
 
-  /**
-   * Moves one side's read pointer forward and sets its unread count, but only
-   * if the other side's message count is still the one the count was derived
-   * from (optimistic concurrency): returns false when a message slipped in.
-   */
-  async advanceRead(
-    firmId: string,
+  /** Moves a side's read pointer and read count forward; returns the document before. */
+  advanceRead(
     conversationId: string,
     side: 'staff' | 'client',
     seq: number,
-    unread: number,
-    expectedOtherCount: number,
-  ): Promise<boolean> {
-    const [readField, countField, unreadField, remindedField] =
-      side === 'staff'
-        ? ['staffReadSeq', 'clientMsgCount', 'unreadForStaff', 'remindedStaffAt']
-        : ['clientReadSeq', 'firmMsgCount', 'pendingForClient', 'remindedClientAt'];
-    const res = await this.conversations
-      .updateOne(
-        { _id: conversationId, firmId, [readField]: { $lt: seq }, [countField]: expectedOtherCount },
-        {
-          $set: {
-            [readField]: seq,
-            [unreadField]: unread,
-            ...(unread === 0 ? { [remindedField]: null } : {}),
-          },
-        },
-      )
-      .exec();
-    return res.modifiedCount === 1;
-  }
-
-  /**
-   * Claims a side's reminder for the job scheduled by message `jobSeq`: true for the one
-   * job that set it, so the recipient is told once. The same job run again (its worker
-   * died before `reminderSent`) may take its own claim again; no other job can.
-   */
-  async claimReminder(
-    firmId: string,
-    conversationId: string,
-    side: 'staff' | 'client',
-    at: Date,
-    jobSeq: number,
-  ): Promise<boolean> {
-    const [field, claimField, unreadField] =
-      side === 'staff'
-        ? ['remindedStaffAt', 'remindingStaffSeq', 'unreadForStaff']
-        : ['remindedClientAt', 'remindingClientSeq', 'pendingForClient'];
-    const res = await this.conversations
-      .updateOne(
-        {
-          _id: conversationId,
-          firmId,
-          [unreadField]: { $gt: 0 },
-          $or: [{ [field]: null }, { [claimField]: jobSeq }],
-        },
-        { $set: { [field]: at, [claimField]: jobSeq } },
-      )
-      .exec();
-    return res.modifiedCount === 1;
-  }
-
-  /** The claiming job has sent its reminder: running it again must not send another. */
-  async reminderSent(
-    firmId: string,
-    conversationId: string,
-    side: 'staff' | 'client',
-    jobSeq: number,
-  ): Promise<void> {
-    const claimField = side === 'staff' ? 'remindingStaffSeq' : 'remindingClientSeq';
-    await this.conversations
-      .updateOne({ _id: conversationId, firmId, [claimField]: jobSeq }, { $set: { [claimField]: null } })
-      .exec();
-  }
-
-  async releaseReminder(firmId: string, conversationId: string, side: 'staff' | 'client'): Promise<void> {
-    const [field, claimField] =
-      side === 'staff'
-        ? ['remindedStaffAt', 'remindingStaffSeq']
-        : ['remindedClientAt', 'remindingClientSeq'];
-    await this.conversations
-      .updateOne({ _id: conversationId, firmId }, { $set: { [field]: null, [claimField]: null } })
-      .exec();
-  }
-
-  setAssignee(
-    firmId: string,
-    conversationId: string,
-    assigneeId: string | null,
+    readCount: number,
   ): Promise<ConversationDoc | null> {
+    const [seqField, countField] =
+      side === 'staff' ? ['staffReadSeq', 'staffReadCount'] : ['clientReadSeq', 'clientReadCount'];
     return this.conversations
       .findOneAndUpdate(
-        { _id: conversationId, firmId },
-        { $set: { assigneeId } },
-        { returnDocument: 'after' },
+        { _id: conversationId },
+        { $max: { [seqField]: seq, [countField]: readCount } },
+        { returnDocument: 'before' },
       )
       .lean<ConversationDoc>()
       .exec();
   }
 
-  /** Inbox rows; `onlyIds` narrows to conversations whose text matched a search. */
-  list(
-    firmId: string,
-    q: { assignee?: string | null; clientNameRegex?: string; onlyIds?: string[]; limit: number },
-  ): Promise<ConversationDoc[]> {
-    const filter: Record<string, unknown> = { firmId };
-    if (q.assignee !== undefined) filter.assigneeId = q.assignee;
-    const or: Record<string, unknown>[] = [];
-    if (q.clientNameRegex) or.push({ clientName: { $regex: q.clientNameRegex, $options: 'i' } });
-    if (q.onlyIds) or.push({ _id: { $in: q.onlyIds } });
-    if (or.length) filter.$or = or;
+  /** When a side was reminded (null: not since its last read), for the monitor. */
+  async setReminded(conversationId: string, side: 'staff' | 'client', at: Date | null): Promise<void> {
+    const field = side === 'staff' ? 'remindedStaffAt' : 'remindedClientAt';
+    await this.conversations.updateOne({ _id: conversationId }, { $set: { [field]: at } }).exec();
+  }
+
+  /** The caller checked the firm (findById) before. */
+  setAssignee(conversationId: string, assigneeId: string | null): Promise<ConversationDoc | null> {
     return this.conversations
-      .find(filter)
-      .sort({ lastMessageAt: -1, _id: -1 })
-      .limit(q.limit)
-      .lean<ConversationDoc[]>()
+      .findOneAndUpdate({ _id: conversationId }, { $set: { assigneeId } }, { returnDocument: 'after' })
+      .lean<ConversationDoc>()
       .exec();
   }
 
-  /** Conversations with messages waiting on either side (monitor). */
-  listWaiting(firmId: string): Promise<ConversationDoc[]> {
-    return this.conversations
-      .find({ firmId, $or: [{ pendingForClient: { $gt: 0 } }, { unreadForStaff: { $gt: 0 } }] })
-      .lean<ConversationDoc[]>()
-      .exec();
+  /** Words said in a conversation (accent-free, lowercase): what inbox search matches text against. */
+  async addWords(conversationId: string, words: string[]): Promise<void> {
+    if (!words.length) return;
+    await this.connection
+      .collection<{ _id: string; w: string[] }>('conversation_words')
+      .updateOne({ _id: conversationId }, { $addToSet: { w: { $each: words } } }, { upsert: true });
   }
 
-  async renameClient(firmId: string, clientId: string, clientName: string): Promise<void> {
-    await this.conversations.updateOne({ firmId, clientId }, { $set: { clientName } }).exec();
+  async wordsOf(conversationIds: string[]): Promise<Map<string, string[]>> {
+    const words = this.connection.collection<{ _id: string; w: string[] }>('conversation_words');
+    const docs = await Promise.all(conversationIds.map((id) => words.findOne({ _id: id })));
+    return new Map(docs.flatMap((d) => (d ? [[d._id, d.w] as const] : [])));
+  }
+
+  async renameClient(conversationId: string, clientName: string): Promise<void> {
+    await this.conversations.updateOne({ _id: conversationId }, { $set: { clientName } }).exec();
   }
 }

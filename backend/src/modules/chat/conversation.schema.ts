@@ -15,35 +15,22 @@ export interface ConversationDoc {
   firmMsgCount: number;
   staffReadSeq: number;
   clientReadSeq: number;
+  /**
+   * Client messages the staff has read (the clientCount of the message at staffReadSeq), and
+   * firm messages the client has read: unread = the other side's count − this. Both only
+   * grow ($max), so concurrent reads and sends never need a read-modify-write.
+   */
+  staffReadCount?: number;
+  clientReadCount?: number;
+  /** Unread counts as stored before read counts existed: the read counts derive from them. */
   unreadForStaff: number;
   pendingForClient: number;
   /** When the unread reminder of each side fired (cleared by a read): the monitor shows it. */
   remindedStaffAt: Date | null;
   remindedClientAt: Date | null;
-  /**
-   * The reminder job (named by the seq that scheduled it) that claimed a side and has not
-   * sent yet: if its worker dies mid-send, the same job run again may claim it again.
-   */
-  remindingStaffSeq?: number | null;
-  remindingClientSeq?: number | null;
   assigneeId: Types.ObjectId | null;
-  /**
-   * Seqs handed out to messages not stored yet, by message id: a send that dies between
-   * allocating and storing (node killed, database gone) is retried with the same id and
-   * takes the same seq and counts, so the counters never count a message twice or one
-   * that was never stored. Removed once the message is stored.
-   */
-  allocations?: Record<string, Allocation>;
   createdAt: Date;
   updatedAt: Date;
-}
-
-/** A seq handed out, and each side's message count as of it (what the message stores). */
-export interface Allocation {
-  seq: number;
-  clientCount: number;
-  firmCount: number;
-  at: Date;
 }
 
 export const CONVERSATION_MODEL = 'Conversation';
@@ -65,16 +52,11 @@ export const conversationSchema = new Schema<ConversationDoc>(
     assigneeId: { type: Schema.Types.ObjectId, default: null },
     remindedStaffAt: { type: Date, default: null },
     remindedClientAt: { type: Date, default: null },
-    remindingStaffSeq: { type: Number, default: null },
-    remindingClientSeq: { type: Number, default: null },
-    allocations: { type: Schema.Types.Mixed, default: () => ({}) },
+    staffReadCount: { type: Number, default: 0 },
+    clientReadCount: { type: Number, default: 0 },
   },
   { collection: 'conversations', timestamps: true, minimize: false },
 );
 // One conversation per client; also how a client's conversation is found.
 conversationSchema.index({ firmId: 1, clientId: 1 }, { unique: true });
-// Inbox: the firm's conversations by last activity (also filtered by assignee).
-conversationSchema.index({ firmId: 1, lastMessageAt: -1 });
-// Monitor and the "pending" client filter: conversations with messages waiting.
-conversationSchema.index({ firmId: 1, unreadForStaff: 1 });
-conversationSchema.index({ firmId: 1, pendingForClient: 1 });
+// The firm's conversations are listed through its directory (IdDirectory) and read by _id.

@@ -1,8 +1,41 @@
 import { Injectable } from '@nestjs/common';
-import { ConversationRepository } from './conversation.repository.js';
+import { ChatStateRepository, type LiveState } from './chat-state.repository.js';
+import { ConversationRepository, readCounts } from './conversation.repository.js';
 import type { ConversationDoc } from './conversation.schema.js';
 
 type Side = 'staff' | 'client';
+
+/** A stored conversation with Redis's live numbers over it (the document is written behind). */
+export interface LiveConversation {
+  doc: ConversationDoc;
+  lastSeq: number;
+  clientMsgCount: number;
+  firmMsgCount: number;
+  lastMessageAt: Date | null;
+  lastMessage: ConversationDoc['lastMessage'];
+  unreadForStaff: number;
+  pendingForClient: number;
+}
+
+export function overlay(doc: ConversationDoc, live?: LiveState): LiveConversation {
+  const read = readCounts(doc);
+  const fresh = live && live.seq >= doc.lastSeq ? live : undefined;
+  const clientMsgCount = fresh ? fresh.clientCount : doc.clientMsgCount;
+  const firmMsgCount = fresh ? fresh.firmCount : doc.firmMsgCount;
+  const staffRead = Math.max(read.staff, live?.staffReadCount ?? 0);
+  const clientRead = Math.max(read.client, live?.clientReadCount ?? 0);
+  return {
+    doc,
+    lastSeq: fresh ? fresh.seq : doc.lastSeq,
+    clientMsgCount,
+    firmMsgCount,
+    lastMessageAt: fresh && fresh.seq > 0 ? new Date(fresh.lastAt) : doc.lastMessageAt,
+    lastMessage:
+      fresh && fresh.seq > 0 ? { text: fresh.lastText, senderKind: fresh.lastKind } : doc.lastMessage,
+    unreadForStaff: Math.max(0, clientMsgCount - staffRead),
+    pendingForClient: Math.max(0, firmMsgCount - clientRead),
+  };
+}
 
 /**
  * What other modules may do with conversations: clients keep one per client and show its
@@ -10,7 +43,10 @@ type Side = 'staff' | 'client';
  */
 @Injectable()
 export class ConversationsService {
-  constructor(private readonly conversations: ConversationRepository) {}
+  constructor(
+    private readonly conversations: ConversationRepository,
+    private readonly state: ChatStateRepository,
+  ) {}
 
   /** Creates the client's conversation, or returns the one it already has. */
   ensureForClient(firmId: string, clientId: string, clientName: string): Promise<ConversationDoc> {
@@ -22,39 +58,50 @@ export class ConversationsService {
     return this.conversations.ensureForClients(firmId, clients);
   }
 
-  findById(firmId: string, conversationId: string): Promise<ConversationDoc | null> {
-    return this.conversations.findById(firmId, conversationId);
+  /** Stored conversations with Redis's live numbers over them (one Redis round trip). */
+  async withLive(docs: ConversationDoc[]): Promise<LiveConversation[]> {
+    const live = await this.state.getMany(docs.map((d) => String(d._id)));
+    return docs.map((d) => overlay(d, live.get(String(d._id))));
   }
 
-  findByClientIds(firmId: string, clientIds: string[]): Promise<ConversationDoc[]> {
-    return this.conversations.findByClientIds(firmId, clientIds);
+  /** The firm's conversations, live (inbox, monitor): its directory, then each by _id. */
+  async listForFirm(firmId: string): Promise<LiveConversation[]> {
+    return this.withLive(await this.conversations.listForFirm(firmId));
   }
 
-  /** Clients whose conversation has something unread on either side. */
-  clientIdsWithPending(firmId: string): Promise<string[]> {
-    return this.conversations.clientIdsWithPending(firmId);
+  /** Some of the firm's conversations, live, by conversation id (unknown ids left out). */
+  async liveByIds(firmId: string, ids: string[]): Promise<Map<string, LiveConversation>> {
+    const docs = await this.conversations.findManyByIds(firmId, ids);
+    return new Map((await this.withLive(docs)).map((c) => [String(c.doc._id), c]));
   }
 
-  renameClient(firmId: string, clientId: string, clientName: string): Promise<void> {
-    return this.conversations.renameClient(firmId, clientId, clientName);
+  async findById(firmId: string, conversationId: string): Promise<LiveConversation | null> {
+    const doc = await this.conversations.findById(firmId, conversationId);
+    return doc ? (await this.withLive([doc]))[0] : null;
   }
 
-  /** See ConversationRepository.claimReminder. */
-  claimReminder(
-    firmId: string,
-    conversationId: string,
-    side: Side,
-    at: Date,
-    jobSeq: number,
-  ): Promise<boolean> {
-    return this.conversations.claimReminder(firmId, conversationId, side, at, jobSeq);
+  renameClient(conversationId: string, clientName: string): Promise<void> {
+    return this.conversations.renameClient(conversationId, clientName);
   }
 
-  reminderSent(firmId: string, conversationId: string, side: Side, jobSeq: number): Promise<void> {
-    return this.conversations.reminderSent(firmId, conversationId, side, jobSeq);
+  /**
+   * Claims a side's reminder for the job scheduled by message `jobSeq` (atomic in Redis):
+   * true for the one job that took it, so the recipient is told once; the same job run
+   * again (its worker died before `reminderSent`) may take it again, no other job can until
+   * a read clears it. The monitor shows the side as reminded from then on.
+   */
+  async claimReminder(conversationId: string, side: Side, at: Date, jobSeq: number): Promise<boolean> {
+    if (!(await this.state.claimReminder(conversationId, side, jobSeq))) return false;
+    await this.conversations.setReminded(conversationId, side, at);
+    return true;
   }
 
-  releaseReminder(firmId: string, conversationId: string, side: Side): Promise<void> {
-    return this.conversations.releaseReminder(firmId, conversationId, side);
+  reminderSent(conversationId: string, side: Side): Promise<void> {
+    return this.state.reminderSent(conversationId, side);
+  }
+
+  async releaseReminder(conversationId: string, side: Side): Promise<void> {
+    await this.state.releaseReminder(conversationId, side);
+    await this.conversations.setReminded(conversationId, side, null);
   }
 }

@@ -1,126 +1,214 @@
-import { createHash } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { type Model, type QueryFilter, Types } from 'mongoose';
-import { escapeRegex, findByIdInFirm, isDuplicateKey } from '../../infra/mongo.util.js';
-import { MESSAGE_MODEL, type MessageDoc } from './message.schema.js';
+import { type Model, Types } from 'mongoose';
+import { isDuplicateKey } from '../../infra/mongo.util.js';
+import { MESSAGE_MODEL, type MessageDoc, messageId } from './message.schema.js';
+
+/** How far a page read looks past missing seqs (a send that got a seq and died) to fill a page. */
+const GAP_LOOKAHEAD = 20;
 
 /**
- * A message's _id is derived from its idempotency key, so a retried send finds
- * (and collides with) the stored one by _id alone.
+ * Messages are read only by _id (`<conversationId>:<seq>`), never by a filter: FerretDB v1
+ * on SQLite answers nothing else from an index, so history and sync cost the same on a
+ * database of any size; MongoDB serves the same lookups from _id.
  */
-export function messageIdFor(
-  conversationId: string,
-  senderId: string,
-  clientMessageId: string,
-): Types.ObjectId {
-  const digest = createHash('sha256')
-    .update(`${conversationId}\u0000${senderId}\u0000${clientMessageId}`)
-    .digest();
-  return new Types.ObjectId(digest.subarray(0, 12).toString('hex'));
-}
-
-export type NewMessage = Omit<MessageDoc, '_id' | 'createdAt' | 'firmId'> & { createdAt: Date };
-
 @Injectable()
-export class MessageRepository {
+export class MessageRepository implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Messages');
+
   constructor(@InjectModel(MESSAGE_MODEL) private readonly messages: Model<MessageDoc>) {}
 
-  /** Returns null when the (conversation, sender, clientMessageId) was already stored. */
-  async insert(firmId: string, msg: NewMessage): Promise<MessageDoc | null> {
-    try {
-      const _id = messageIdFor(String(msg.conversationId), msg.senderId, msg.clientMessageId);
-      const doc = await this.messages.create({ _id, firmId, ...msg });
-      return doc.toObject();
-    } catch (err) {
-      if (isDuplicateKey(err)) return null;
-      throw err;
-    }
+  async onApplicationBootstrap(): Promise<void> {
+    await this.migrateObjectIds();
   }
 
-  /** A lookup by _id: cheap on every server (FerretDB v1 scans for anything else). */
-  findBySenderKey(
+  /**
+   * Stores a batch in one insertMany. Returns the _ids that were not stored because a
+   * unique index refused them (the _id/seq or the sender's clientMessageId was taken);
+   * other errors throw.
+   */
+  async insertMany(docs: MessageDoc[]): Promise<Set<string>> {
+    const refused = new Set<string>();
+    if (!docs.length) return refused;
+    try {
+      await this.messages.collection.insertMany(docs as never[], { ordered: false });
+    } catch (err) {
+      const writeErrors = (
+        err as { writeErrors?: { index: number; err?: { code?: number; errmsg?: string } }[] }
+      ).writeErrors;
+      if (!writeErrors?.length) {
+        if (!isDuplicateKey(err)) throw err;
+        // A server that reports one error for the batch: find out which are stored.
+        for (const d of docs) {
+          const stored = await this.byId(d._id);
+          if (!stored || stored.senderId !== d.senderId || stored.clientMessageId !== d.clientMessageId) {
+            refused.add(d._id);
+          }
+        }
+        return refused;
+      }
+      for (const w of writeErrors) {
+        const e = w.err ?? (w as unknown as { code?: number; errmsg?: string });
+        if (!isDuplicateKey({ code: e.code, message: e.errmsg })) throw err;
+        refused.add(docs[w.index]._id);
+      }
+    }
+    return refused;
+  }
+
+  byId(id: string): Promise<MessageDoc | null> {
+    return this.messages.findById(id).lean<MessageDoc>().exec();
+  }
+
+  /** The message of one seq, checked against the firm (ids are not secret, tenancy is). */
+  async bySeq(firmId: string, conversationId: string, seq: number): Promise<MessageDoc | null> {
+    const doc = await this.byId(messageId(conversationId, seq));
+    return doc && String(doc.firmId) === firmId ? doc : null;
+  }
+
+  /** The stored messages among seqs from..to (inclusive), ascending; lookups run together. */
+  async range(firmId: string, conversationId: string, from: number, to: number): Promise<MessageDoc[]> {
+    if (to < from) return [];
+    const seqs = Array.from({ length: to - from + 1 }, (_, i) => from + i);
+    const docs = await Promise.all(seqs.map((s) => this.bySeq(firmId, conversationId, s)));
+    return docs.filter((d): d is MessageDoc => d !== null);
+  }
+
+  /**
+   * Up to `limit` messages with seq in (after, before), newest ones when `newest`, else the
+   * oldest ones; a missing seq (a send that died after taking it) is skipped, looking at
+   * most GAP_LOOKAHEAD further. Ascending.
+   */
+  async page(
     firmId: string,
     conversationId: string,
-    senderId: string,
-    clientMessageId: string,
-  ): Promise<MessageDoc | null> {
-    return findByIdInFirm(this.messages, messageIdFor(conversationId, senderId, clientMessageId), firmId);
+    q: { after: number; before: number; limit: number; newest: boolean },
+  ): Promise<MessageDoc[]> {
+    const out: MessageDoc[] = [];
+    let lo = q.after + 1;
+    let hi = q.before - 1;
+    let budget = q.limit + GAP_LOOKAHEAD;
+    while (out.length < q.limit && lo <= hi && budget > 0) {
+      const want = Math.min(q.limit - out.length, hi - lo + 1, budget);
+      budget -= want;
+      if (q.newest) {
+        const docs = await this.range(firmId, conversationId, hi - want + 1, hi);
+        out.unshift(...docs);
+        hi -= want;
+      } else {
+        const docs = await this.range(firmId, conversationId, lo, lo + want - 1);
+        out.push(...docs);
+        lo += want;
+      }
+    }
+    return out;
   }
 
-  /** The newest stored message at or before seq: its side counts give the unread numbers. */
-  latestAtOrBefore(firmId: string, conversationId: string, seq: number): Promise<MessageDoc | null> {
-    return this.messages
-      .findOne({ firmId, conversationId, seq: { $lte: seq } })
-      .sort({ seq: -1 })
-      .lean<MessageDoc>()
-      .exec();
+  /** The newest stored message at or before seq (a read receipt takes its side counts). */
+  async latestAtOrBefore(firmId: string, conversationId: string, seq: number): Promise<MessageDoc | null> {
+    for (let s = seq; s > 0 && s > seq - GAP_LOOKAHEAD; s--) {
+      const doc = await this.bySeq(firmId, conversationId, s);
+      if (doc) return doc;
+    }
+    return null;
   }
 
-  /** The oldest message of one side after a read pointer: how long the other side has waited. */
-  firstUnread(
+  /**
+   * The first message of one side after a read pointer: the one whose count of that side is
+   * `readCount + 1`. Counts only grow with seq, so a binary search over (afterSeq, lastSeq]
+   * finds it in log2(n) lookups.
+   */
+  async firstUnread(
     firmId: string,
     conversationId: string,
     fromClient: boolean,
     afterSeq: number,
+    lastSeq: number,
+    readCount: number,
   ): Promise<MessageDoc | null> {
-    const kinds: MessageDoc['sender']['kind'][] = fromClient ? ['client'] : ['staff', 'system'];
+    const countOf = (d: MessageDoc) => (fromClient ? d.clientCount : d.firmCount);
+    let lo = afterSeq + 1;
+    let hi = lastSeq;
+    let found: MessageDoc | null = null;
+    while (lo <= hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      const doc = await this.bySeq(firmId, conversationId, mid);
+      if (!doc) {
+        // A missing seq: step over it (rare); keeps the search correct.
+        const next = await this.page(firmId, conversationId, {
+          after: mid,
+          before: hi + 1,
+          limit: 1,
+          newest: false,
+        });
+        if (!next.length) {
+          hi = mid - 1;
+          continue;
+        }
+        if (countOf(next[0]) > readCount) {
+          found = next[0];
+          hi = mid - 1;
+        } else lo = next[0].seq + 1;
+        continue;
+      }
+      if (countOf(doc) > readCount) {
+        found = doc;
+        hi = mid - 1;
+      } else lo = mid + 1;
+    }
+    return found;
+  }
+
+  /**
+   * The stored message of a sender's clientMessageId, for a retry whose allocation record
+   * is gone (older than a day, or Redis lost it): a filtered query, answered by the unique
+   * index on MongoDB; rare by construction.
+   */
+  findBySenderKey(
+    conversationId: string,
+    senderId: string,
+    clientMessageId: string,
+  ): Promise<MessageDoc | null> {
     return this.messages
-      .findOne({ firmId, conversationId, seq: { $gt: afterSeq }, 'sender.kind': { $in: kinds } })
-      .sort({ seq: 1 })
+      .findOne({ conversationId: new Types.ObjectId(conversationId), senderId, clientMessageId })
       .lean<MessageDoc>()
       .exec();
   }
 
-  /** Conversations whose message text matches (inbox search). */
-  async conversationIdsMatching(firmId: string, text: string, limit: number): Promise<string[]> {
-    const docs = await this.messages
-      .find({ firmId, text: { $regex: escapeRegex(text), $options: 'i' } })
-      .sort({ createdAt: -1 })
-      .limit(limit)
-      .lean<MessageDoc[]>()
-      .exec();
-    return [...new Set(docs.map((d) => String(d.conversationId)))];
-  }
-
-  /** A page of history, returned ascending by seq. */
-  async page(
-    firmId: string,
-    conversationId: string,
-    q: { afterSeq?: number; beforeSeq?: number; limit: number },
-  ): Promise<MessageDoc[]> {
-    const seq: Record<string, number> = {};
-    if (q.afterSeq !== undefined) seq.$gt = q.afterSeq;
-    if (q.beforeSeq !== undefined) seq.$lt = q.beforeSeq;
-    const filter: QueryFilter<MessageDoc> = { firmId, conversationId };
-    if (Object.keys(seq).length) filter.seq = seq;
-    // Without afterSeq the newest page is wanted: read descending, then flip.
-    const newestFirst = q.afterSeq === undefined;
-    const docs = await this.messages
-      .find(filter)
-      .sort({ seq: newestFirst ? -1 : 1 })
-      .limit(q.limit)
-      .lean<MessageDoc[]>()
-      .exec();
-    return newestFirst ? docs.reverse() : docs;
-  }
-
   /**
-   * Up to `limit` stored messages after seq, ascending (reconnect catch-up); one more is
-   * read to tell whether there are more, so no second query is needed.
+   * Messages stored before _ids were `<conversationId>:<seq>` had ObjectIds. Each batch is
+   * copied to a side collection, removed, then copied back under the new _id (the unique
+   * (conversationId, seq) index forbids both at once); a crash at any point leaves the
+   * copies in the side collection, and the next start finishes the move. Safe with several
+   * api processes starting at once (every step is idempotent).
    */
-  async after(
-    firmId: string,
-    conversationId: string,
-    afterSeq: number,
-    limit: number,
-  ): Promise<{ docs: MessageDoc[]; hasMore: boolean }> {
-    const docs = await this.messages
-      .find({ firmId, conversationId, seq: { $gt: afterSeq } })
-      .sort({ seq: 1 })
-      .limit(limit + 1)
-      .lean<MessageDoc[]>()
-      .exec();
-    return { docs: docs.slice(0, limit), hasMore: docs.length > limit };
+  private async migrateObjectIds(): Promise<void> {
+    const side = this.messages.db.collection('messages_migration');
+    for (;;) {
+      const pending = await side.find({}).limit(5000).toArray();
+      if (pending.length) {
+        await this.messages.collection
+          .insertMany(pending as never[], { ordered: false })
+          .catch(ignoreDuplicates);
+        for (const d of pending) await side.deleteOne({ _id: d._id });
+        this.logger.log(`moved ${pending.length} messages to seq-based ids`);
+        continue;
+      }
+      const old = await this.messages.collection
+        .find({ _id: { $type: 'objectId' } })
+        .limit(5000)
+        .toArray();
+      if (!old.length) return;
+      const copies = old.map((d) => ({ ...d, _id: messageId(String(d.conversationId), Number(d.seq)) }));
+      await side.insertMany(copies as never[], { ordered: false }).catch(ignoreDuplicates);
+      for (const d of old) await this.messages.collection.deleteOne({ _id: d._id });
+    }
   }
+}
+
+function ignoreDuplicates(err: unknown): void {
+  const writeErrors = (err as { writeErrors?: { err?: { code?: number }; code?: number }[] }).writeErrors;
+  if (writeErrors?.every((w) => (w.err?.code ?? w.code) === 11000)) return;
+  if (!writeErrors && isDuplicateKey(err)) return;
+  throw err;
 }

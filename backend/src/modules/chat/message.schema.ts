@@ -1,7 +1,8 @@
 import { Schema, type Types } from 'mongoose';
 
 export interface MessageDoc {
-  _id: Types.ObjectId;
+  /** `<conversationId>:<seq>` (messageId): history and sync read messages by _id alone. */
+  _id: string;
   firmId: Types.ObjectId;
   conversationId: Types.ObjectId;
   seq: number;
@@ -19,8 +20,14 @@ export interface MessageDoc {
 
 export const MESSAGE_MODEL = 'Message';
 
+/** A message's _id: its conversation and seq, so a page of history is a set of _id lookups. */
+export function messageId(conversationId: string, seq: number): string {
+  return `${conversationId}:${seq}`;
+}
+
 export const messageSchema = new Schema<MessageDoc>(
   {
+    _id: { type: String, required: true },
     firmId: { type: Schema.Types.ObjectId, required: true },
     conversationId: { type: Schema.Types.ObjectId, required: true },
     seq: { type: Number, required: true },
@@ -31,12 +38,11 @@ export const messageSchema = new Schema<MessageDoc>(
     firmCount: { type: Number, required: true },
     text: { type: String, required: true },
     attachments: { type: [{ id: String, name: String, contentType: String, size: Number }], default: [] },
+    createdAt: { type: Date, required: true },
   },
-  { collection: 'messages', timestamps: { createdAt: true, updatedAt: false } },
+  { collection: 'messages', timestamps: false, versionKey: false },
 );
-// History and sync read by (conversation, seq); also guarantees one message per seq.
+// One message per seq (the _id says the same; MongoDB serves (conversationId, seq) range reads from it).
 messageSchema.index({ conversationId: 1, seq: 1 }, { unique: true });
-// Inbox search over message text within the firm.
-messageSchema.index({ firmId: 1, conversationId: 1 });
 // A retried send (same clientMessageId from the same sender) stores one message.
 messageSchema.index({ conversationId: 1, senderId: 1, clientMessageId: 1 }, { unique: true });

@@ -1,28 +1,33 @@
-import { Injectable } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
-import { type Model, type QueryFilter, Types, type UpdateQuery } from 'mongoose';
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectConnection, InjectModel } from '@nestjs/mongoose';
+import { type Connection, type Model, Types, type UpdateQuery } from 'mongoose';
+import { IdDirectory } from '../../infra/id-directory.js';
 import { NO_PERMISSIONS, type PermissionsPatch } from '../../contract/index.js';
-import { escapeRegex, findByIdInFirm, isDuplicateKey, searchKey } from '../../infra/mongo.util.js';
+import { findByIdInFirm, isDuplicateKey, searchKey } from '../../infra/mongo.util.js';
 import { CLIENT_MODEL, type ClientDoc, type PortalAccess } from './client.schema.js';
 
-export type ClientListFilter = 'all' | 'enabled' | 'disabled' | 'blocked';
-
-export interface ClientListQuery {
-  search?: string;
-  filter: ClientListFilter;
-  /** Restricts to these ids (the "pending" filter resolves them from conversations). */
-  onlyIds?: string[];
-  skip: number;
-  limit: number;
-}
+/** Statements per update command (see linkConversations). */
+const UPDATE_CHUNK = 50;
 
 function permissionsSet(patch: PermissionsPatch | undefined): Record<string, boolean> {
   return Object.fromEntries(Object.entries(patch ?? {}).map(([k, v]) => [`permissions.${k}`, v as boolean]));
 }
 
 @Injectable()
-export class ClientRepository {
-  constructor(@InjectModel(CLIENT_MODEL) private readonly clients: Model<ClientDoc>) {}
+export class ClientRepository implements OnApplicationBootstrap {
+  /** The firm's client ids: its client list is one lookup plus one per client, by _id. */
+  private readonly directory: IdDirectory;
+
+  constructor(
+    @InjectModel(CLIENT_MODEL) private readonly clients: Model<ClientDoc>,
+    @InjectConnection() connection: Connection,
+  ) {
+    this.directory = IdDirectory.of(connection, 'client_directory', this.clients as unknown as Model<never>);
+  }
+
+  onApplicationBootstrap(): Promise<void> {
+    return this.directory.build();
+  }
 
   /** Returns null when the firm already has a client with this CNPJ. */
   async create(
@@ -40,6 +45,7 @@ export class ClientRepository {
         permissions: NO_PERMISSIONS,
         conversationId: null,
       });
+      await this.directory.add(firmId, [String(doc._id)]);
       return doc.toObject();
     } catch (err) {
       if (isDuplicateKey(err)) return null;
@@ -55,24 +61,11 @@ export class ClientRepository {
     return this.clients.findOne({ firmId, cnpj }).lean<ClientDoc>().exec();
   }
 
-  async list(firmId: string, q: ClientListQuery): Promise<{ items: ClientDoc[]; total: number }> {
-    const filter: QueryFilter<ClientDoc> = { firmId };
-    if (q.search) filter.searchKey = { $regex: escapeRegex(searchKey(q.search)) };
-    if (q.filter === 'enabled') Object.assign(filter, { 'portal.enabled': true, 'portal.blocked': false });
-    if (q.filter === 'disabled') filter['portal.enabled'] = false;
-    if (q.filter === 'blocked') filter['portal.blocked'] = true;
-    if (q.onlyIds) filter._id = { $in: q.onlyIds };
-    const [items, total] = await Promise.all([
-      this.clients
-        .find(filter)
-        .sort({ name: 1, _id: 1 })
-        .skip(q.skip)
-        .limit(q.limit)
-        .lean<ClientDoc[]>()
-        .exec(),
-      this.clients.countDocuments(filter).exec(),
-    ]);
-    return { items, total };
+  /** Every client of the firm: its directory, then each by _id (lookups run together). */
+  async listAll(firmId: string): Promise<ClientDoc[]> {
+    const ids = await this.directory.list(firmId);
+    const docs = await Promise.all(ids.map((id) => this.findById(firmId, id)));
+    return docs.filter((d): d is ClientDoc => d !== null);
   }
 
   /** Returns 'duplicate' when the new CNPJ belongs to another client, null when not found. */
@@ -157,16 +150,20 @@ export class ClientRepository {
     firmId: string,
     links: { clientId: string; conversationId: string }[],
   ): Promise<void> {
-    if (!links.length) return;
-    await this.clients.bulkWrite(
-      links.map((l) => ({
-        updateOne: {
-          filter: { _id: new Types.ObjectId(l.clientId), firmId },
-          update: { $set: { conversationId: new Types.ObjectId(l.conversationId) } },
-        },
-      })),
-      { ordered: false },
-    );
+    // In chunks: FerretDB v1 (SQLite) keeps every statement's cursor of one update command
+    // open until the command ends and deadlocks past 100 (its connection pool), which
+    // behind our serializing proxy stops the whole server (measured: 99 fine, 101 hangs).
+    for (let i = 0; i < links.length; i += UPDATE_CHUNK) {
+      await this.clients.bulkWrite(
+        links.slice(i, i + UPDATE_CHUNK).map((l) => ({
+          updateOne: {
+            filter: { _id: new Types.ObjectId(l.clientId), firmId },
+            update: { $set: { conversationId: new Types.ObjectId(l.conversationId) } },
+          },
+        })),
+        { ordered: false },
+      );
+    }
   }
 
   findManyByIds(firmId: string, clientIds: string[]): Promise<ClientDoc[]> {
@@ -191,8 +188,8 @@ export class ClientRepository {
 
   /** The lock stays shown: other IPs stay locked and the backoff holds until they expire or staff unlock. */
   async recordLoginSuccess(firmId: string, clientId: string): Promise<void> {
-    await this.clients
-      .updateOne({ _id: clientId, firmId }, { $set: { 'portal.lastLoginAt': new Date() } })
-      .exec();
+    // By _id alone (the login found this client in this firm): an index lookup on FerretDB too.
+    void firmId;
+    await this.clients.updateOne({ _id: clientId }, { $set: { 'portal.lastLoginAt': new Date() } }).exec();
   }
 }

@@ -24,10 +24,10 @@ import {
 import { AppError, notFound } from '../../common/errors.js';
 import { EventBus } from '../../common/event-bus.js';
 import { generatePortalPassword } from '../../common/secrets.js';
+import { searchKey } from '../../infra/mongo.util.js';
 import { AuditService, actorOf } from '../audit/audit.service.js';
 import type { StaffPrincipal } from '../auth/principal.js';
 import { ConversationsService } from '../chat/conversations.service.js';
-import type { ConversationDoc } from '../chat/conversation.schema.js';
 import { PresenceService } from '../presence/presence.service.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { ClientRepository } from './client.repository.js';
@@ -38,7 +38,11 @@ import { parseClientCsv } from './csv.js';
 
 const MAX_IMPORT_ROWS = 5000;
 
-export function toClientItem(doc: ClientDoc, conv?: ConversationDoc, online = false): ClientItem {
+export function toClientItem(
+  doc: ClientDoc,
+  conv?: { pendingForClient: number; unreadForStaff: number },
+  online = false,
+): ClientItem {
   const locked =
     doc.portal.lockedUntil && doc.portal.lockedUntil > new Date() ? doc.portal.lockedUntil : null;
   return {
@@ -121,33 +125,53 @@ export class ClientsService {
   }
 
   private async item(doc: ClientDoc): Promise<ClientItem> {
-    const [[conv], online] = await Promise.all([
-      doc.conversationId ? this.conversations.findByClientIds(String(doc.firmId), [String(doc._id)]) : [],
+    const convId = doc.conversationId ? String(doc.conversationId) : null;
+    const [convs, online] = await Promise.all([
+      convId ? this.conversations.liveByIds(String(doc.firmId), [convId]) : new Map<string, never>(),
       this.presence.online('client', String(doc.firmId)),
     ]);
-    return toClientItem(doc, conv, online.has(String(doc._id)));
+    return toClientItem(doc, convId ? convs.get(convId) : undefined, online.has(String(doc._id)));
   }
 
+  /**
+   * The firm's clients by directory and _id, filtered, sorted and paged here: the cost
+   * follows the firm's own size, never other firms' data (see IdDirectory).
+   */
   async list(caller: StaffPrincipal, q: ListClientsQuery): Promise<ListClientsResponse> {
-    const onlyIds =
-      q.filter === 'pending' ? await this.conversations.clientIdsWithPending(caller.firmId) : undefined;
-    const { items, total } = await this.clients.list(caller.firmId, {
-      search: q.search,
-      filter: q.filter === 'pending' ? 'all' : q.filter,
-      onlyIds,
-      skip: (q.page - 1) * q.pageSize,
-      limit: q.pageSize,
-    });
-    const [convs, online] = await Promise.all([
-      this.conversations.findByClientIds(
-        caller.firmId,
-        items.map((c) => String(c._id)),
-      ),
+    let docs = await this.clients.listAll(caller.firmId);
+    const term = q.search ? searchKey(q.search) : '';
+    if (term) docs = docs.filter((d) => (d.searchKey ?? searchKey(d.name, d.cnpj)).includes(term));
+    if (q.filter === 'enabled') docs = docs.filter((d) => d.portal.enabled && !d.portal.blocked);
+    if (q.filter === 'disabled') docs = docs.filter((d) => !d.portal.enabled);
+    if (q.filter === 'blocked') docs = docs.filter((d) => d.portal.blocked);
+    const convIds = (list: ClientDoc[]) =>
+      list.flatMap((d) => (d.conversationId ? [String(d.conversationId)] : []));
+    const counts =
+      q.filter === 'pending' ? await this.conversations.liveByIds(caller.firmId, convIds(docs)) : null;
+    if (counts) {
+      const waiting = counts;
+      docs = docs.filter((d) => {
+        const c = d.conversationId ? waiting.get(String(d.conversationId)) : undefined;
+        return !!c && (c.pendingForClient > 0 || c.unreadForStaff > 0);
+      });
+    }
+    docs.sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : String(a._id).localeCompare(String(b._id)),
+    );
+    const total = docs.length;
+    const items = docs.slice((q.page - 1) * q.pageSize, q.page * q.pageSize);
+    const [pageCounts, online] = await Promise.all([
+      counts ?? this.conversations.liveByIds(caller.firmId, convIds(items)),
       this.presence.online('client', caller.firmId),
     ]);
-    const byClient = new Map(convs.map((c) => [String(c.clientId), c]));
     return {
-      items: items.map((c) => toClientItem(c, byClient.get(String(c._id)), online.has(String(c._id)))),
+      items: items.map((c) =>
+        toClientItem(
+          c,
+          c.conversationId ? pageCounts.get(String(c.conversationId)) : undefined,
+          online.has(String(c._id)),
+        ),
+      ),
       total,
       page: q.page,
       pageSize: q.pageSize,
@@ -195,7 +219,7 @@ export class ClientsService {
     if (doc === 'duplicate') throw duplicateCnpj();
     if (!doc) throw notFound('Client');
     if (next.name && next.name !== current.name) {
-      await this.conversations.renameClient(caller.firmId, clientId, next.name);
+      if (doc.conversationId) await this.conversations.renameClient(String(doc.conversationId), next.name);
     }
     await this.audit.record(
       caller.firmId,

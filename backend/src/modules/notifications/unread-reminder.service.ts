@@ -54,11 +54,12 @@ export class UnreadReminderService implements OnModuleInit {
    */
   async process(job: JobPayloads[JobName.UnreadReminder]): Promise<void> {
     const { firmId, conversationId, side, seq } = job;
-    const conv = await this.conversations.findById(firmId, conversationId);
-    if (!conv) return;
-    const count = side === 'staff' ? conv.unreadForStaff : conv.pendingForClient;
+    const live = await this.conversations.findById(firmId, conversationId);
+    if (!live) return;
+    const conv = live.doc;
+    const count = side === 'staff' ? live.unreadForStaff : live.pendingForClient;
     if (count === 0) return;
-    if (!(await this.conversations.claimReminder(firmId, conversationId, side, new Date(), seq))) return;
+    if (!(await this.conversations.claimReminder(conversationId, side, new Date(), seq))) return;
     try {
       const to = await this.recipients(
         firmId,
@@ -80,12 +81,12 @@ export class UnreadReminderService implements OnModuleInit {
       });
     } catch (err) {
       // Let the retry notify: the claim is released so the next attempt can take it.
-      await this.conversations.releaseReminder(firmId, conversationId, side);
+      await this.conversations.releaseReminder(conversationId, side);
       throw err;
     }
     // Not a failure of the job once the mail is out: failing would send it again.
     await this.conversations
-      .reminderSent(firmId, conversationId, side, seq)
+      .reminderSent(conversationId, side)
       .catch((err: unknown) =>
         this.logger.warn(`reminder of ${conversationId} sent, not marked: ${String(err)}`),
       );

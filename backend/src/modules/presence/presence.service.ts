@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { PresenceRepository } from './presence.repository.js';
+import { PresenceRepository, type SocketPresence } from './presence.repository.js';
+
+export type { SocketPresence };
 
 type Kind = 'staff' | 'client';
 
@@ -18,6 +20,15 @@ export class PresenceService {
 
   refresh(...args: Parameters<PresenceRepository['refresh']>): ReturnType<PresenceRepository['refresh']> {
     return this.presence.refresh(...args);
+  }
+
+  /** A socket joins or leaves, in one round trip (see PresenceRepository.touch). */
+  touch(...args: Parameters<PresenceRepository['touch']>): Promise<SocketPresence> {
+    return this.presence.touch(...args);
+  }
+
+  refreshMany(...args: Parameters<PresenceRepository['refreshMany']>): Promise<void> {
+    return this.presence.refreshMany(...args);
   }
 
   remove(kind: Kind, firmId: string, subjectId: string, socketId: string): Promise<void> {

@@ -5,19 +5,41 @@ import type {
   ServerToClientEvents,
   SessionRevokedReason,
 } from '../../contract/index.js';
-import type { Principal } from '../auth/principal.js';
 import type { TokenBucket } from './socket-limits.js';
 
+/**
+ * A session as this node's sockets know it: one object shared by all of the session's
+ * sockets here, so an idle socket holds one reference, not a copy of its caller. Only
+ * what never changes for a session (who, which firm) and its socket count; every event
+ * re-reads the caller as of now (RealtimeService.current).
+ */
+export interface LocalSession {
+  readonly kind: 'staff' | 'client';
+  readonly sessionId: string;
+  readonly firmId: string;
+  /** The staff member or the client. */
+  readonly subjectId: string;
+  /** Counts towards presence: not staff looking through a client's eyes. */
+  readonly present: boolean;
+  /** The sender's rate limit key (all its sessions and tabs). */
+  readonly sender: string;
+  /** Its room (`rooms.session`): where its other sockets on this node are found. */
+  readonly sessionRoom: string;
+  /** Its open sockets on this node. */
+  open: number;
+}
+
 export interface SocketData {
-  principal: Principal;
-  /** Settles when the handshake's session check and room joins are done. */
-  admitted: Promise<void>;
-  /** Every event this socket sent, unknown ones included. */
-  events: TokenBucket;
+  /** Set once admitted (and counted towards its session's open sockets on this node). */
+  session?: LocalSession;
+  /** Pending while the handshake's session check and room joins run; unset once done. */
+  admitted?: Promise<void>;
+  /** Every event this socket sent, unknown ones included: made on its first event. */
+  events?: TokenBucket;
   /** Events refused (over a limit, unknown): when it runs dry the socket is disconnected. */
-  refusals: TokenBucket;
-  /** Set once the socket counts towards its session's open sockets on this node. */
-  countedFor?: string;
+  refusals?: TokenBucket;
+  /** While events are in turn: resolves once the latest one's session check is done and its handler started. */
+  checking?: Promise<void>;
 }
 export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, object, SocketData>;
 export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, object, SocketData>;
@@ -105,6 +127,15 @@ export class RealtimeRepository {
     if (!this.server) return;
     this.io.to(room).emit('session:revoked', { reason });
     this.io.in(room).disconnectSockets(true);
+  }
+
+  /** Ids of this node's sockets in a room (none elsewhere are listed). */
+  localRoom(room: string): Iterable<string> {
+    return this.server?.of('/').adapter.rooms.get(room) ?? [];
+  }
+
+  localSocket(id: string): AppSocket | undefined {
+    return this.server?.of('/').sockets.get(id);
   }
 
   localSockets(): AppSocket[] {

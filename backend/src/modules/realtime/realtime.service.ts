@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import type { Event } from 'socket.io';
 import type { z } from 'zod';
 import {
   type Ack,
@@ -12,16 +11,25 @@ import {
   ErrorCode,
 } from '../../contract/index.js';
 import { ackFailure } from '../../common/error-mapping.js';
+import { sessionIdOf } from '../../common/secrets.js';
 import { AppError } from '../../common/errors.js';
 import { unavailable } from '../../infra/unavailable.js';
 import { type DomainEvents, EventBus } from '../../common/event-bus.js';
 import { type AppConfig, APP_CONFIG } from '../../config/config.js';
 import { AuthService } from '../auth/auth.service.js';
+import type { StoredSession } from '../sessions/sessions.service.js';
 import type { Principal } from '../auth/principal.js';
 import { SESSION_COOKIE } from '../auth/session-cookie.js';
 import { PresenceService } from '../presence/presence.service.js';
-import { type AppServer, type AppSocket, RealtimeRepository, rooms } from './realtime.repository.js';
-import { BucketMap, FirmScheduler, TokenBucket } from './socket-limits.js';
+import {
+  type AppServer,
+  type AppSocket,
+  type LocalSession,
+  RealtimeRepository,
+  rooms,
+} from './realtime.repository.js';
+import type { SocketHandler, SocketHandlers } from './socket-handlers.js';
+import { type BucketRate, BucketMap, FirmScheduler, TokenBucket } from './socket-limits.js';
 
 const SWEEP_MS = 5_000;
 /** When an OVERLOADED sender may try again: a firm's queue drains in well under that. */
@@ -58,8 +66,49 @@ const invalid = (error: z.ZodError): AckError => ({
 const payloadSchema = <E extends ClientEventName>(event: E) =>
   clientToServerEvents[event].payload as z.ZodType as z.ZodType<ClientEventInput<E>>;
 
-const subjectOf = (p: Principal) => (p.kind === 'staff' ? p.staffId : p.clientId);
 const perMinute = (n: number) => ({ perSecond: n / 60, burst: n });
+
+/** The rooms a caller's socket joins at connect. */
+function roomsOf(p: Principal): string[] {
+  const joined = [rooms.session(p.sessionId)];
+  if (p.kind === 'staff') {
+    joined.push(rooms.staff(p.staffId), rooms.firmStaff(p.firmId));
+  } else {
+    joined.push(rooms.client(p.clientId));
+    if (p.permissions.chat) joined.push(rooms.clientChat(p.clientId));
+    if (p.permissions.onlineStatus) joined.push(rooms.firmPresence(p.firmId));
+  }
+  return joined;
+}
+
+/**
+ * What a socket event's listener receives, as Nest's message handlers read it: the last
+ * argument is the ack when it is a function; one argument is the payload, several are an array.
+ */
+function payloadOf(args: unknown[]): { body: unknown; ack?: (reply: unknown) => void } {
+  if (args.length <= 1) {
+    const [only] = args;
+    return typeof only === 'function'
+      ? { body: undefined, ack: only as (r: unknown) => void }
+      : { body: only };
+  }
+  const last = args[args.length - 1];
+  if (typeof last !== 'function') return { body: args };
+  const size = args.length - 1;
+  return { body: size === 1 ? args[0] : args.slice(0, size), ack: last as (r: unknown) => void };
+}
+
+/**
+ * Turns a connect away. A session that is gone is said so (the page goes to the login);
+ * any other failure (a dependency down) is a bare disconnect, which the page answers by
+ * reconnecting later.
+ */
+function refuse(socket: AppSocket, err: unknown): void {
+  const code = err instanceof AppError ? err.code : ErrorCode.Internal;
+  if (code === ErrorCode.AccessBlocked) socket.emit('session:revoked', { reason: 'blocked' });
+  else if (code === ErrorCode.Unauthenticated) socket.emit('session:revoked', { reason: 'logout' });
+  socket.disconnect(true);
+}
 
 @Injectable()
 export class RealtimeService implements OnModuleInit, OnModuleDestroy {
@@ -76,9 +125,20 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
    */
   private readonly senderLimits: Record<ClientEventName, BucketMap>;
   private readonly connects: BucketMap;
-  /** Open sockets per session on this node. */
-  private readonly sessionSockets = new Map<string, number>();
+  private readonly eventRate: BucketRate;
+  private readonly refusalRate: BucketRate;
+  /** Sessions with open sockets on this node, shared by those sockets (see LocalSession). */
+  private readonly sessions = new Map<string, LocalSession>();
+  /** Session reads in flight for connects: concurrent connects of one session (its tabs) share one. */
+  private readonly reading = new Map<string, Promise<Principal>>();
   private readonly scheduler: FirmScheduler;
+  /** The gateway's handlers by event name (a Map: `constructor` or `__proto__` are unknown events). */
+  private handlers = new Map<string, SocketHandler>();
+  /**
+   * The one listener of every socket's events (Socket.IO calls it with the socket as
+   * `this`): no closure, observable or bucket is made per socket until it sends something.
+   */
+  private readonly onEvent: (this: AppSocket, event: string, ...args: unknown[]) => void;
 
   constructor(
     private readonly auth: AuthService,
@@ -94,7 +154,14 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
       'conversation:read': new BucketMap(config.SOCKET_READ_LIMIT),
     };
     this.connects = new BucketMap(perMinute(config.SOCKET_CONNECTS_PER_MINUTE));
+    this.eventRate = config.SOCKET_EVENT_LIMIT;
+    this.refusalRate = perMinute(config.SOCKET_MAX_REFUSED_PER_MINUTE);
     this.scheduler = new FirmScheduler(config.SOCKET_FIRM_CONCURRENCY, config.SOCKET_FIRM_QUEUE);
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const service = this;
+    this.onEvent = function (this: AppSocket, event: string, ...args: unknown[]): void {
+      service.gate(this, event, args);
+    };
   }
 
   onModuleInit(): void {
@@ -153,11 +220,11 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
     await Promise.allSettled([...this.inFlight]);
     const firms = new Set<string>();
     try {
-      for (const s of this.realtime.localSockets()) {
-        const p = s.data.principal;
-        if (!p || (p.kind === 'client' && p.impersonator)) continue;
-        await this.presence.remove(p.kind, p.firmId, subjectOf(p), s.id);
-        if (p.kind === 'staff') firms.add(p.firmId);
+      for (const socket of this.realtime.localSockets()) {
+        const s = socket.data.session;
+        if (!s?.present) continue;
+        await this.presence.remove(s.kind, s.firmId, s.subjectId, socket.id);
+        if (s.kind === 'staff') firms.add(s.firmId);
       }
       for (const firmId of firms) await this.refreshFirm(firmId);
     } catch (err) {
@@ -165,25 +232,20 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  attach(server: AppServer): void {
+  attach(server: AppServer, handlers: SocketHandlers): void {
     this.realtime.attach(server);
+    this.handlers = new Map(Object.entries(handlers) as [string, SocketHandler][]);
     this.timers = [
       setInterval(() => void this.heartbeat(), this.presence.heartbeatMs),
       setInterval(() => void this.sweep(), SWEEP_MS),
     ];
   }
 
-  connect(socket: AppSocket): Promise<void> {
-    socket.data.events = new TokenBucket(this.config.SOCKET_EVENT_LIMIT);
-    socket.data.refusals = new TokenBucket(perMinute(this.config.SOCKET_MAX_REFUSED_PER_MINUTE));
+  connect(socket: AppSocket): void {
     // Before any packet is read: every event, known or not, passes the gate first.
-    socket.use((packet, next) => this.gate(socket, packet, next));
+    socket.onAny(this.onEvent);
     // The client may emit as soon as it is connected; events wait for this.
-    socket.data.admitted = this.admit(socket).catch((err) => {
-      this.logger.warn(`socket setup failed: ${String(err)}`);
-      socket.disconnect(true);
-    });
-    return socket.data.admitted;
+    socket.data.admitted = this.admit(socket);
   }
 
   /**
@@ -192,30 +254,49 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
    * one without (typing) is dropped; an unknown event is dropped. Each refusal counts,
    * and a socket that keeps being refused is disconnected.
    */
-  private gate(socket: AppSocket, [event, ...args]: Event, next: (err?: Error) => void): void {
-    void socket.data.admitted.then(() => {
-      const p = socket.data.principal;
-      // Not admitted: it is being disconnected, and its events go nowhere.
-      if (!p || !socket.connected) return;
-      const now = Date.now();
-      const limits = Object.hasOwn(this.senderLimits, event)
-        ? this.senderLimits[event as ClientEventName]
-        : null;
-      const wait = socket.data.events.take(now) || (limits?.take(`${p.kind}:${subjectOf(p)}`, now) ?? 0);
-      if (limits && !wait) return next();
-      const ack = args.at(-1);
-      if (limits && typeof ack === 'function') {
-        const reply: AckError = {
-          ok: false,
-          error: { code: ErrorCode.RateLimited, message: 'Too many events, slow down', retryAfterMs: wait },
-        };
-        (ack as (r: AckError) => void)(reply);
-      }
-      if (socket.data.refusals.take(now)) {
-        this.logger.warn(`disconnecting a ${p.kind} socket (firm ${p.firmId}): too many refused events`);
-        socket.disconnect(true);
-      }
-    });
+  private gate(socket: AppSocket, event: string, args: unknown[]): void {
+    const admitting = socket.data.admitted;
+    if (admitting) void admitting.then(() => this.pass(socket, event, args));
+    else this.pass(socket, event, args);
+  }
+
+  private pass(socket: AppSocket, event: string, args: unknown[]): void {
+    const s = socket.data.session;
+    // Not admitted: it is being disconnected, and its events go nowhere.
+    if (!s || !socket.connected) return;
+    const now = Date.now();
+    const handler = this.handlers.get(event);
+    const limits = handler ? this.senderLimits[event as ClientEventName] : null;
+    socket.data.events ??= new TokenBucket(this.eventRate, now);
+    const wait = socket.data.events.take(now) || (limits?.take(s.sender, now) ?? 0);
+    if (handler && !wait) return this.run(socket, handler, args);
+    const ack = args.at(-1);
+    if (handler && typeof ack === 'function') {
+      const reply: AckError = {
+        ok: false,
+        error: { code: ErrorCode.RateLimited, message: 'Too many events, slow down', retryAfterMs: wait },
+      };
+      (ack as (r: AckError) => void)(reply);
+    }
+    socket.data.refusals ??= new TokenBucket(this.refusalRate, now);
+    if (socket.data.refusals.take(now)) {
+      this.logger.warn(`disconnecting a ${s.kind} socket (firm ${s.firmId}): too many refused events`);
+      socket.disconnect(true);
+    }
+  }
+
+  /** Runs an admitted event's handler and acks what it resolves (an unexpected failure as its error). */
+  private run(socket: AppSocket, handler: SocketHandler, args: unknown[]): void {
+    const { body, ack } = payloadOf(args);
+    handler(socket, body).then(
+      (reply) => {
+        if (reply != null && ack) ack(reply);
+      },
+      (err: unknown) => {
+        const reply = ackFailure(err, this.logger);
+        if (ack) ack(reply);
+      },
+    );
   }
 
   /**
@@ -262,62 +343,149 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
     run: (caller: Principal) => Promise<Ack<T>>,
   ): Promise<Ack<T>> {
     await socket.data.admitted;
-    const firmId = socket.data.principal?.firmId;
+    const firmId = socket.data.session?.firmId;
     if (!firmId) return revoked;
     const turn = this.scheduler.run(firmId, async () => {
-      const caller = await this.current(socket).catch(() => 'unavailable' as const);
-      // The session could not be checked (Redis or the database is down): retry, don't log out.
-      if (caller === 'unavailable') return ackFailure(unavailable(), this.logger);
-      return caller ? run(caller) : revoked;
+      // A socket's events reach their handlers in the order they arrived (a sender's messages
+      // take their seqs in that order): each one's session check waits for the one before to
+      // have started its handler. Several of a firm's events still run at once.
+      const before = socket.data.checking;
+      let started!: () => void;
+      const mine = new Promise<void>((resolve) => (started = resolve));
+      socket.data.checking = mine;
+      try {
+        await before;
+        const caller = await this.current(socket).catch(() => 'unavailable' as const);
+        // The session could not be checked (Redis or the database is down): retry, don't log out.
+        if (caller === 'unavailable') return ackFailure(unavailable(), this.logger);
+        const result = caller ? run(caller) : revoked;
+        started();
+        return await result;
+      } finally {
+        started();
+        if (socket.data.checking === mine) socket.data.checking = undefined;
+      }
     });
     return turn ?? overloaded;
   }
 
+  /** Admits the socket, or disconnects it; settles once done either way. */
   private async admit(socket: AppSocket): Promise<void> {
+    try {
+      await this.setUp(socket);
+    } catch (err) {
+      this.logger.warn(`socket setup failed: ${String(err)}`);
+      socket.disconnect(true);
+    } finally {
+      socket.data.admitted = undefined;
+    }
+  }
+
+  private async setUp(socket: AppSocket): Promise<void> {
     if (this.closing) throw new Error('node is shutting down');
     const token = tokenFromHandshake(socket);
-    let principal: Principal;
+    let sessionId: string;
+    let stored: StoredSession;
     try {
       if (!token) throw new AppError(401, ErrorCode.Unauthenticated, 'Authentication required');
-      principal = await this.auth.authenticate(token);
+      sessionId = sessionIdOf(token);
+      stored = await this.auth.storedSession(sessionId);
     } catch (err) {
-      // A session that is gone is said so (the page goes to the login); any other failure (a
-      // dependency down) is a bare disconnect, which the page answers by reconnecting later.
-      const code = err instanceof AppError ? err.code : ErrorCode.Internal;
-      if (code === ErrorCode.AccessBlocked) socket.emit('session:revoked', { reason: 'blocked' });
-      else if (code === ErrorCode.Unauthenticated) socket.emit('session:revoked', { reason: 'logout' });
-      socket.disconnect(true);
-      return;
+      return refuse(socket, err);
     }
     if (!socket.connected) return;
-    if (!this.countSocket(socket, principal.sessionId)) {
+    // Another socket of this session here already holds exactly the access the session has
+    // now: its rooms followed every permission change since (setClientRooms reaches it, on
+    // every node), and a block or logout would have ended it. This one takes the same rooms,
+    // in the same tick (no change can slip in between), instead of reading the account again.
+    let joined = this.siblingRooms(sessionId);
+    let seesFirm: boolean;
+    if (joined) {
+      seesFirm = stored.kind === 'client' && joined.includes(rooms.firmPresence(stored.firmId));
+    } else {
+      let principal: Principal;
+      try {
+        principal = await this.principalOf(sessionId, stored);
+      } catch (err) {
+        return refuse(socket, err);
+      }
+      if (!socket.connected) return;
+      joined = roomsOf(principal);
+      seesFirm = principal.kind === 'client' && principal.permissions.onlineStatus;
+    }
+    const s = this.countSocket(socket, sessionId, stored);
+    if (!s) {
       socket.disconnect(true);
       return;
     }
-    socket.data.principal = principal;
-    const joined = [rooms.session(principal.sessionId)];
-    if (principal.kind === 'staff') {
-      joined.push(rooms.staff(principal.staffId), rooms.firmStaff(principal.firmId));
-    } else {
-      joined.push(rooms.client(principal.clientId));
-      if (principal.permissions.chat) joined.push(rooms.clientChat(principal.clientId));
-      if (principal.permissions.onlineStatus) joined.push(rooms.firmPresence(principal.firmId));
-    }
     await socket.join(joined);
-    if (principal.kind === 'client' && principal.permissions.onlineStatus) {
-      const online = (await this.presence.online('staff', principal.firmId)).size > 0;
-      socket.emit('presence:firm', { online });
-    }
+    // The session was read before the join (maybe by a concurrent connect of the same
+    // session): one that ended since is caught here, now that the socket is in its rooms.
+    // Sent with the presence update, in the same pipeline (see RedisBatch).
+    const ended = this.auth.assertNotEnded(s.sessionId).then(
+      () => null,
+      (err: unknown) => err,
+    );
     // Staff looking through a client's eyes must not make that client appear online.
-    if (principal.kind === 'client' && principal.impersonator) return;
-    await this.presence.add(principal.kind, principal.firmId, subjectOf(principal), socket.id);
-    if (!socket.connected) {
-      // It went away while we were setting it up, and its disconnect handler saw no principal yet.
-      await this.presence.remove(principal.kind, principal.firmId, subjectOf(principal), socket.id);
+    if (!s.present) {
+      const endedBy = await ended;
+      if (endedBy) return refuse(socket, endedBy);
+      if (seesFirm) {
+        const online = (await this.presence.online('staff', s.firmId)).size > 0;
+        socket.emit('presence:firm', { online });
+      }
       return;
     }
-    await this.announce(principal, true);
-    if (principal.kind === 'staff') await this.refreshFirm(principal.firmId);
+    // One round trip: its presence entry, whether it is its subject's first socket, the
+    // firm's state for staff, and (read after the join, so a change in between reaches the
+    // client in this value or as an event) whether any staff is online.
+    const [endedBy, presence] = await Promise.all([
+      ended,
+      this.presence.touch('join', s.kind, s.firmId, s.subjectId, socket.id),
+    ]);
+    // Its disconnect takes the entry out again (and finds it the subject's last, or not).
+    if (endedBy) return refuse(socket, endedBy);
+    if (seesFirm) socket.emit('presence:firm', { online: presence.staffOnline });
+    if (!socket.connected) {
+      // It went away while we were setting it up: its disconnect may have run before the join.
+      await this.presence.remove(s.kind, s.firmId, s.subjectId, socket.id);
+      return;
+    }
+    if (presence.subjectSockets === 1) this.announce(s, true);
+    if (presence.firmChanged !== null) this.realtime.emitPresence(s.firmId, presence.firmChanged);
+  }
+
+  /**
+   * The caller of a session whose record was just read, for a connect. Concurrent connects
+   * of one session (its tabs coming back after a reconnect) share one read of the account;
+   * whatever ended the session since is caught after the join (AuthService.assertNotEnded).
+   */
+  private principalOf(sessionId: string, stored: StoredSession): Promise<Principal> {
+    let read = this.reading.get(sessionId);
+    if (!read) {
+      read = this.auth.principalOf(sessionId, stored);
+      this.reading.set(sessionId, read);
+      const forget = () => void this.reading.delete(sessionId);
+      read.then(forget, forget);
+    }
+    return read;
+  }
+
+  /**
+   * The rooms of an admitted socket of this session on this node, its own room left out;
+   * null when there is none.
+   */
+  private siblingRooms(sessionId: string): string[] | null {
+    const s = this.sessions.get(sessionId);
+    if (!s) return null;
+    for (const id of this.realtime.localRoom(s.sessionRoom)) {
+      const sibling = this.realtime.localSocket(id);
+      if (!sibling?.connected || sibling.data.admitted || sibling.data.session !== s) continue;
+      const joined: string[] = [];
+      for (const room of sibling.rooms) if (room !== sibling.id) joined.push(room);
+      return joined;
+    }
+    return null;
   }
 
   /**
@@ -328,12 +496,10 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
    */
   async current(socket: AppSocket): Promise<Principal | null> {
     await socket.data.admitted;
-    const sessionId = socket.data.principal?.sessionId;
+    const sessionId = socket.data.session?.sessionId;
     if (!sessionId) return null;
     try {
-      const principal = await this.auth.authenticateSession(sessionId);
-      socket.data.principal = principal;
-      return principal;
+      return await this.auth.authenticateSocketEvent(sessionId);
     } catch (err) {
       const code = err instanceof AppError ? err.code : ErrorCode.Internal;
       if (code === ErrorCode.AccessBlocked || code === ErrorCode.Unauthenticated) {
@@ -348,34 +514,46 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
   /**
    * Counts the socket towards its session's open sockets on this node, unless the session
    * already has its maximum open or opened too many this minute (one token, 99 sockets).
+   * Returns the session's entry, shared by its sockets here.
    */
-  private countSocket(socket: AppSocket, sessionId: string): boolean {
-    const open = this.sessionSockets.get(sessionId) ?? 0;
-    if (this.connects.take(sessionId) > 0 || open >= this.config.SOCKET_MAX_PER_SESSION) return false;
-    this.sessionSockets.set(sessionId, open + 1);
-    socket.data.countedFor = sessionId;
-    return true;
+  private countSocket(socket: AppSocket, sessionId: string, stored: StoredSession): LocalSession | null {
+    let s = this.sessions.get(sessionId);
+    if (this.connects.take(sessionId) > 0 || (s?.open ?? 0) >= this.config.SOCKET_MAX_PER_SESSION)
+      return null;
+    if (!s) {
+      const subjectId = stored.kind === 'staff' ? stored.staffId : stored.clientId;
+      s = {
+        kind: stored.kind,
+        sessionId,
+        firmId: stored.firmId,
+        subjectId,
+        present: !(stored.kind === 'client' && stored.impersonator),
+        sender: `${stored.kind}:${subjectId}`,
+        sessionRoom: rooms.session(sessionId),
+        open: 0,
+      };
+      this.sessions.set(sessionId, s);
+    }
+    s.open++;
+    socket.data.session = s;
+    return s;
   }
 
   disconnect(socket: AppSocket): Promise<void> {
-    const sessionId = socket.data.countedFor;
-    if (sessionId) {
-      const open = (this.sessionSockets.get(sessionId) ?? 1) - 1;
-      if (open > 0) this.sessionSockets.set(sessionId, open);
-      else this.sessionSockets.delete(sessionId);
-    }
+    const s = socket.data.session;
+    if (s && --s.open <= 0 && this.sessions.get(s.sessionId) === s) this.sessions.delete(s.sessionId);
     const work = this.leave(socket).finally(() => this.inFlight.delete(work));
     this.inFlight.add(work);
     return work;
   }
 
   private async leave(socket: AppSocket): Promise<void> {
-    const p = socket.data.principal;
-    if (this.closing || !p || (p.kind === 'client' && p.impersonator)) return;
+    const s = socket.data.session;
+    if (this.closing || !s?.present) return;
     try {
-      await this.presence.remove(p.kind, p.firmId, subjectOf(p), socket.id);
-      await this.announce(p, false);
-      if (p.kind === 'staff') await this.refreshFirm(p.firmId);
+      const presence = await this.presence.touch('leave', s.kind, s.firmId, s.subjectId, socket.id);
+      if (presence.subjectSockets === 0) this.announce(s, false);
+      if (presence.firmChanged !== null) this.realtime.emitPresence(s.firmId, presence.firmChanged);
     } catch (err) {
       // During shutdown Redis may already be gone; the entry then ages out by itself.
       this.logger.warn(`presence update on disconnect failed: ${String(err)}`);
@@ -383,12 +561,10 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Tells the firm's staff when a colleague or a client comes online (first socket) or goes (last). */
-  private async announce(p: Principal, connected: boolean): Promise<void> {
-    const count = await this.presence.socketCount(p.kind, p.firmId, subjectOf(p));
-    if (connected ? count !== 1 : count !== 0) return;
-    if (p.kind === 'staff')
-      this.realtime.toFirmStaff(p.firmId, 'presence:staff', { staffId: p.staffId, online: connected });
-    else this.realtime.toFirmStaff(p.firmId, 'presence:client', { clientId: p.clientId, online: connected });
+  private announce(s: LocalSession, online: boolean): void {
+    if (s.kind === 'staff')
+      this.realtime.toFirmStaff(s.firmId, 'presence:staff', { staffId: s.subjectId, online });
+    else this.realtime.toFirmStaff(s.firmId, 'presence:client', { clientId: s.subjectId, online });
   }
 
   private async refreshFirm(firmId: string): Promise<void> {
@@ -396,15 +572,30 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
     if (changed !== null) this.realtime.emitPresence(firmId, changed);
   }
 
-  /** Keeps this node's sockets alive in Redis; a node that dies stops, and its entries expire. */
+  /**
+   * Keeps this node's sockets alive in Redis, one round trip per firm and side; a node
+   * that dies stops, and its entries expire.
+   */
   private async heartbeat(): Promise<void> {
+    const groups = new Map<string, { s: LocalSession; sockets: AppSocket[] }>();
+    for (const socket of this.realtime.localSockets()) {
+      const s = socket.data.session;
+      if (!s?.present) continue;
+      const key = `${s.kind}:${s.firmId}`;
+      const group = groups.get(key);
+      if (group) group.sockets.push(socket);
+      else groups.set(key, { s, sockets: [socket] });
+    }
     try {
       await Promise.all(
-        this.realtime.localSockets().map((s) => {
-          const p = s.data.principal;
-          if (!p || (p.kind === 'client' && p.impersonator)) return undefined;
-          return this.presence.refresh(p.kind, p.firmId, subjectOf(p), s.id, () => s.connected);
-        }),
+        [...groups.values()].map(({ s, sockets }) =>
+          this.presence.refreshMany(
+            s.kind,
+            s.firmId,
+            sockets.map((socket) => ({ subjectId: socket.data.session!.subjectId, socketId: socket.id })),
+            (i) => sockets[i].connected,
+          ),
+        ),
       );
     } catch (err) {
       this.logger.warn(`presence heartbeat failed: ${String(err)}`);

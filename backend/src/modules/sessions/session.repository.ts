@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { SessionRevokedReason } from '../../contract/index.js';
 import { RedisClient } from '../../infra/redis.provider.js';
+import { RedisBatch } from './redis-batch.js';
 
 export type StoredSession =
   | { kind: 'staff'; firmId: string; staffId: string; createdAt: string }
@@ -26,7 +27,12 @@ const subjectKey = (kind: SubjectKind, subjectId: string) => `sessions:${kind}:$
 /** Opaque sessions in Redis, indexed by subject so block and removal can end them all at once. */
 @Injectable()
 export class SessionRepository {
-  constructor(private readonly client: RedisClient) {}
+  /** Reads of concurrent requests and socket events go out as one pipeline. */
+  private readonly reads: RedisBatch;
+
+  constructor(private readonly client: RedisClient) {
+    this.reads = RedisBatch.of(client.redis);
+  }
 
   async create(sessionId: string, session: StoredSession, ttlSeconds: number): Promise<void> {
     const subject =
@@ -43,11 +49,14 @@ export class SessionRepository {
 
   /** Reads a session and slides its expiry. */
   async get(sessionId: string, ttlSeconds: number): Promise<StoredSession | RevokedSession | null> {
-    const key = sessionKey(sessionId);
-    const [[, raw]] = (await this.client.redis.multi().get(key).expire(key, ttlSeconds).exec()) as [
-      [unknown, string | null],
-      unknown,
-    ];
+    // One command (Redis ≥ 6.2): the read and the slide, atomically, in one round trip.
+    const raw = await this.reads.run<string | null>((p) => p.getex(sessionKey(sessionId), 'EX', ttlSeconds));
+    return raw ? (JSON.parse(raw) as StoredSession | RevokedSession) : null;
+  }
+
+  /** Reads a session as it is now, without sliding its expiry. */
+  async peek(sessionId: string): Promise<StoredSession | RevokedSession | null> {
+    const raw = await this.reads.run<string | null>((p) => p.get(sessionKey(sessionId)));
     return raw ? (JSON.parse(raw) as StoredSession | RevokedSession) : null;
   }
 

@@ -84,6 +84,11 @@ export class SessionsService {
     return this.sessions.get(sessionId, this.ttlSeconds);
   }
 
+  /** The stored session as it is now, its lifetime left as it is. */
+  peek(sessionId: string): Promise<Awaited<ReturnType<SessionRepository['peek']>>> {
+    return this.sessions.peek(sessionId);
+  }
+
   delete(sessionId: string): Promise<void> {
     return this.sessions.delete(sessionId);
   }

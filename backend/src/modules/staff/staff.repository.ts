@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
-import { type Model, Types } from 'mongoose';
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectConnection, InjectModel } from '@nestjs/mongoose';
+import { type Connection, type Model, Types } from 'mongoose';
+import { IdDirectory } from '../../infra/id-directory.js';
 import type { StaffRole } from '../../contract/index.js';
 import { findByIdInFirm, isDuplicateKey } from '../../infra/mongo.util.js';
 import { STAFF_MODEL, type StaffDoc } from './staff.schema.js';
@@ -13,13 +14,26 @@ export interface NewStaff {
 }
 
 @Injectable()
-export class StaffRepository {
-  constructor(@InjectModel(STAFF_MODEL) private readonly staff: Model<StaffDoc>) {}
+export class StaffRepository implements OnApplicationBootstrap {
+  /** The firm's staff ids: its team is listed by _id (see IdDirectory). */
+  private readonly directory: IdDirectory;
+
+  constructor(
+    @InjectModel(STAFF_MODEL) private readonly staff: Model<StaffDoc>,
+    @InjectConnection() connection: Connection,
+  ) {
+    this.directory = IdDirectory.of(connection, 'staff_directory', this.staff as unknown as Model<never>);
+  }
+
+  onApplicationBootstrap(): Promise<void> {
+    return this.directory.build();
+  }
 
   /** Returns null when the e-mail is taken. */
   async create(firmId: string, input: NewStaff): Promise<StaffDoc | null> {
     try {
       const doc = await this.staff.create({ _id: new Types.ObjectId(), firmId, ...input });
+      await this.directory.add(firmId, [String(doc._id)]);
       return doc.toObject();
     } catch (err) {
       if (isDuplicateKey(err)) return null;
@@ -36,12 +50,19 @@ export class StaffRepository {
     return findByIdInFirm(this.staff, staffId, firmId);
   }
 
-  list(firmId: string): Promise<StaffDoc[]> {
-    return this.staff.find({ firmId }).sort({ name: 1 }).lean<StaffDoc[]>().exec();
+  /** The firm's team by name: its directory, then each by _id. */
+  async list(firmId: string): Promise<StaffDoc[]> {
+    const ids = await this.directory.list(firmId);
+    const docs = (await Promise.all(ids.map((id) => this.findById(firmId, id)))).filter(
+      (d): d is StaffDoc => d !== null,
+    );
+    return docs.sort(
+      (a, b) => a.name.localeCompare(b.name, 'pt-BR') || String(a._id).localeCompare(String(b._id)),
+    );
   }
 
-  countAdmins(firmId: string): Promise<number> {
-    return this.staff.countDocuments({ firmId, role: 'admin' }).exec();
+  async countAdmins(firmId: string): Promise<number> {
+    return (await this.list(firmId)).filter((s) => s.role === 'admin').length;
   }
 
   /** Returns 'duplicate' when the new e-mail is taken, null when not found. */
@@ -63,6 +84,7 @@ export class StaffRepository {
 
   async delete(firmId: string, staffId: string): Promise<boolean> {
     const res = await this.staff.deleteOne({ _id: staffId, firmId }).exec();
+    if (res.deletedCount === 1) await this.directory.remove(firmId, [staffId]);
     return res.deletedCount === 1;
   }
 }
