@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import mongoose from 'mongoose';
 import { createFirmBulk, http, pool, seedApi } from './api-setup.mjs';
 import { loadFixture } from './fixture.mjs';
-import { closeAll, connect } from './harness.mjs';
+import { closeAll, connect, median } from './harness.mjs';
 import { freePort, startNode, stop, waitHttpOk } from './procs.mjs';
 
 /** Messages the measured conversation gets through the socket before the empty column. */
@@ -35,11 +35,6 @@ export const FLAT_FIGURES = [
   ['monitor', 'monitor (GET /api/monitor)'],
   ['clients', 'client list (GET /api/clients)'],
 ];
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 /** Times `fn` sequentially: two calls unmeasured, then up to SAMPLES within the budget. */
 async function timed(fn) {
@@ -225,7 +220,7 @@ export async function measureFlatCost({ env, repoRoot, logDir, log, clients, reg
 async function countStored(url) {
   const conn = await mongoose.createConnection(url, { serverSelectionTimeoutMS: 10000 }).asPromise();
   try {
-    const count = (name) => conn.db.collection(name).estimatedDocumentCount();
+    const count = (name) => conn.db.collection(name).countDocuments({});
     return {
       clients: await count('clients'),
       conversations: await count('conversations'),

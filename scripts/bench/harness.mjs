@@ -75,6 +75,12 @@ export async function connectStorm(url, auths, concurrency) {
   };
 }
 
+/** The median (the mean of the middle two for an even count). */
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
 export function closeAll(sockets) {
   for (const s of sockets) s?.close();
 }

@@ -2,15 +2,12 @@
 // with the portal off, and a CNPJ that is not a client. The three should cost the same (a
 // difference tells an attacker which CNPJs are clients); this prints their means side by side.
 import { http, randomCnpj } from './api-setup.mjs';
+import { median } from './harness.mjs';
 
 /** Each CNPJ takes at most this many failures, under the per-CNPJ hourly ceiling (50). */
 const FAILURES_PER_CNPJ = 40;
 
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-};
 
 /**
  * Measures `samples` failed logins per path against a running api at `base` (firm `slug`,

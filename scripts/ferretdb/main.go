@@ -128,7 +128,13 @@ func main() {
 		for {
 			c, err := ln.Accept()
 			if err != nil {
-				return
+				if ctx.Err() != nil {
+					return
+				}
+				// Out of file descriptors and the like: wait and keep accepting, never stop.
+				log.Printf("ferretdb proxy: accept: %v", err)
+				time.Sleep(100 * time.Millisecond)
+				continue
 			}
 			go serve(c, inner, &gate, ix)
 		}
@@ -202,6 +208,11 @@ func serve(client net.Conn, inner string, gate *sync.Mutex, ix *indexer) {
 func roundTrip(req []byte, client, upstream net.Conn, gate *sync.Mutex, ix *indexer) error {
 	gate.Lock()
 	defer gate.Unlock()
+	// Every other connection waits while the gate is held: a client that stops reading its
+	// reply, or a request FerretDB never answers, must not hold it for good. The connection
+	// is dropped instead (the driver reconnects).
+	_ = client.SetWriteDeadline(time.Now().Add(clientWriteTimeout))
+	_ = upstream.SetReadDeadline(time.Now().Add(upstreamReplyTimeout))
 	if _, err := upstream.Write(req); err != nil {
 		return err
 	}
@@ -225,6 +236,13 @@ func roundTrip(req []byte, client, upstream net.Conn, gate *sync.Mutex, ix *inde
 		}
 	}
 }
+
+const (
+	// How long a client may take to read a reply, and FerretDB to answer one request,
+	// while the gate is held.
+	clientWriteTimeout   = 30 * time.Second
+	upstreamReplyTimeout = 120 * time.Second
+)
 
 const (
 	scanInterval = 500 * time.Millisecond

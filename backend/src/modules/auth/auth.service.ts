@@ -60,8 +60,12 @@ export class AuthService implements OnModuleInit {
    */
   private readonly recent = new Map<string, { principal: Principal; until: number }>();
 
+  /** Bumped by every forget: a read that began before one must not be kept. */
+  private generation = 0;
+
   onModuleInit(): void {
     const forget = (match: (p: Principal) => boolean) => {
+      this.generation++;
       for (const [id, entry] of this.recent) if (match(entry.principal)) this.recent.delete(id);
     };
     this.events.on('client.permissions.changed', (e) =>
@@ -73,7 +77,10 @@ export class AuthService implements OnModuleInit {
     this.events.on('staff.access.revoked', (e) =>
       forget((p) => p.kind === 'staff' && p.staffId === e.staffId),
     );
-    this.events.on('session.ended', (e) => void this.recent.delete(e.sessionId));
+    this.events.on('session.ended', (e) => {
+      this.generation++;
+      this.recent.delete(e.sessionId);
+    });
   }
 
   /** Made on first use, not at boot (the worker and seed never log anyone in). */
@@ -134,7 +141,7 @@ export class AuthService implements OnModuleInit {
     if (usable.portal.blocked) throw accessBlocked();
 
     await this.sessions.clearIp(scope, login, ip);
-    await this.clients.recordLoginSuccess(firmId, String(usable._id));
+    await this.clients.recordLoginSuccess(String(usable._id));
     const token = await this.sessions.startClientSession(firmId, String(usable._id));
     return {
       token,
@@ -193,7 +200,10 @@ export class AuthService implements OnModuleInit {
     const now = Date.now();
     const hit = this.recent.get(sessionId);
     if (hit && hit.until > now) return hit.principal;
+    const generation = this.generation;
     const principal = await this.principalOf(sessionId, session);
+    // An access change while the account was being read: use what was read, keep nothing.
+    if (generation !== this.generation) return principal;
     if (this.recent.size >= RECENT_MAX) this.recent.clear();
     this.recent.set(sessionId, { principal, until: now + RECENT_MS });
     return principal;

@@ -161,16 +161,8 @@ export class ChatService implements BeforeApplicationShutdown {
     return found;
   }
 
-  private withLive(docs: ConversationDoc[]): Promise<LiveConversation[]> {
-    return this.conversationsService.withLive(docs);
-  }
-
-  private listForFirm(firmId: string): Promise<LiveConversation[]> {
-    return this.conversationsService.listForFirm(firmId);
-  }
-
   async inbox(caller: StaffPrincipal, q: InboxQuery): Promise<ConversationListResponse> {
-    let rows = await this.listForFirm(caller.firmId);
+    let rows = await this.conversationsService.listForFirm(caller.firmId);
     if (q.filter === 'mine') rows = rows.filter((r) => String(r.doc.assigneeId) === caller.staffId);
     if (q.filter === 'unassigned') rows = rows.filter((r) => !r.doc.assigneeId);
     const terms = searchKey(q.search ?? '')
@@ -201,7 +193,7 @@ export class ChatService implements BeforeApplicationShutdown {
 
   async get(caller: Principal, conversationId: string): Promise<ConversationItem> {
     const conv = await this.conversationFor(caller, conversationId);
-    const [row] = await this.withLive([conv]);
+    const [row] = await this.conversationsService.withLive([conv]);
     const online = await this.presence.online('client', caller.firmId);
     return toConversationItem(row, online.has(String(conv.clientId)));
   }
@@ -236,7 +228,7 @@ export class ChatService implements BeforeApplicationShutdown {
       conversationId,
       assigneeId: body.assigneeId,
     });
-    const [row] = await this.withLive([doc]);
+    const [row] = await this.conversationsService.withLive([doc]);
     const online = await this.presence.online('client', caller.firmId);
     return toConversationItem(row, online.has(String(doc.clientId)));
   }
@@ -353,7 +345,7 @@ export class ChatService implements BeforeApplicationShutdown {
         side === 'staff'
           ? { ...prior, staffReadSeq: seq, staffReadCount: Math.max(readCounts(prior).staff, count) }
           : { ...prior, clientReadSeq: seq, clientReadCount: Math.max(readCounts(prior).client, count) };
-      const [row] = await this.withLive([doc]);
+      const [row] = await this.conversationsService.withLive([doc]);
       const readSeq = seq;
       const left = side === 'staff' ? row.unreadForStaff : row.pendingForClient;
       if (left === 0) {
@@ -419,7 +411,7 @@ export class ChatService implements BeforeApplicationShutdown {
 
   async monitor(caller: StaffPrincipal): Promise<MonitorResponse> {
     const now = Date.now();
-    const rows = (await this.listForFirm(caller.firmId)).filter(
+    const rows = (await this.conversationsService.listForFirm(caller.firmId)).filter(
       (r) => r.unreadForStaff > 0 || r.pendingForClient > 0,
     );
     const found = await Promise.all(

@@ -58,7 +58,7 @@ export function stateOf(doc: ConversationDoc): LiveState {
  */
 @Injectable()
 export class ConversationRepository implements OnApplicationBootstrap {
-  readonly directory: IdDirectory;
+  private readonly directory: IdDirectory;
 
   constructor(
     @InjectModel(CONVERSATION_MODEL) private readonly conversations: Model<ConversationDoc>,

@@ -168,10 +168,10 @@ export class MessageWriter implements OnApplicationShutdown {
     const s = stateOf(conv);
     let jump = fromSeq;
     for (let probes = 0; probes < PROBE_LIMIT; probes++) {
-      let next = await this.messages.byId(messageId(conversationId, s.seq + 1));
+      let next = await this.messages.bySeq(firmId, conversationId, s.seq + 1);
       // A collision far past the document (a gap in between): continue from there.
       if (!next && jump !== undefined && jump > s.seq + 1)
-        next = await this.messages.byId(messageId(conversationId, jump));
+        next = await this.messages.bySeq(firmId, conversationId, jump);
       jump = undefined;
       if (!next) break;
       Object.assign(s, {
@@ -193,13 +193,14 @@ export class MessageWriter implements OnApplicationShutdown {
    * database: load it again and retry).
    */
   private async explainRefusal(item: Item, doc: MessageDoc): Promise<MessageDoc | 'retry'> {
-    const atSeq = await this.messages.byId(doc._id);
+    const atSeq = await this.messages.bySeq(item.msg.firmId, item.msg.conversationId, doc.seq);
     if (atSeq && atSeq.senderId === doc.senderId && atSeq.clientMessageId === doc.clientMessageId) {
       return atSeq;
     }
     if (!atSeq) {
       const stored = await this.messages.findBySenderKey(
-        doc.conversationId.toString(),
+        item.msg.firmId,
+        item.msg.conversationId,
         doc.senderId,
         doc.clientMessageId,
       );

@@ -4,6 +4,9 @@ import { type Model, Types } from 'mongoose';
 import { isDuplicateKey } from '../../infra/mongo.util.js';
 import { MESSAGE_MODEL, type MessageDoc, messageId } from './message.schema.js';
 
+/** The marker, in `migrations`, that messages all have seq-based ids. */
+const MIGRATION = 'messages-seq-ids';
+
 /** How far a page read looks past missing seqs (a send that got a seq and died) to fill a page. */
 const GAP_LOOKAHEAD = 20;
 
@@ -33,20 +36,11 @@ export class MessageRepository implements OnApplicationBootstrap {
     try {
       await this.messages.collection.insertMany(docs as never[], { ordered: false });
     } catch (err) {
+      // Both servers name each refused document (mongo-wire.spec.ts checks FerretDB's).
       const writeErrors = (
         err as { writeErrors?: { index: number; err?: { code?: number; errmsg?: string } }[] }
       ).writeErrors;
-      if (!writeErrors?.length) {
-        if (!isDuplicateKey(err)) throw err;
-        // A server that reports one error for the batch: find out which are stored.
-        for (const d of docs) {
-          const stored = await this.byId(d._id);
-          if (!stored || stored.senderId !== d.senderId || stored.clientMessageId !== d.clientMessageId) {
-            refused.add(d._id);
-          }
-        }
-        return refused;
-      }
+      if (!writeErrors?.length) throw err;
       for (const w of writeErrors) {
         const e = w.err ?? (w as unknown as { code?: number; errmsg?: string });
         if (!isDuplicateKey({ code: e.code, message: e.errmsg })) throw err;
@@ -56,7 +50,7 @@ export class MessageRepository implements OnApplicationBootstrap {
     return refused;
   }
 
-  byId(id: string): Promise<MessageDoc | null> {
+  private byId(id: string): Promise<MessageDoc | null> {
     return this.messages.findById(id).lean<MessageDoc>().exec();
   }
 
@@ -165,12 +159,13 @@ export class MessageRepository implements OnApplicationBootstrap {
    * index on MongoDB; rare by construction.
    */
   findBySenderKey(
+    firmId: string,
     conversationId: string,
     senderId: string,
     clientMessageId: string,
   ): Promise<MessageDoc | null> {
     return this.messages
-      .findOne({ conversationId: new Types.ObjectId(conversationId), senderId, clientMessageId })
+      .findOne({ firmId, conversationId: new Types.ObjectId(conversationId), senderId, clientMessageId })
       .lean<MessageDoc>()
       .exec();
   }
@@ -183,6 +178,9 @@ export class MessageRepository implements OnApplicationBootstrap {
    * api processes starting at once (every step is idempotent).
    */
   private async migrateObjectIds(): Promise<void> {
+    // Once done, a start costs one lookup by _id, not a scan of every message.
+    const done = this.messages.db.collection<{ _id: string }>('migrations');
+    if (await done.findOne({ _id: MIGRATION })) return;
     const side = this.messages.db.collection('messages_migration');
     for (;;) {
       const pending = await side.find({}).limit(5000).toArray();
@@ -198,7 +196,10 @@ export class MessageRepository implements OnApplicationBootstrap {
         .find({ _id: { $type: 'objectId' } })
         .limit(5000)
         .toArray();
-      if (!old.length) return;
+      if (!old.length) {
+        await done.updateOne({ _id: MIGRATION }, { $set: { at: new Date() } }, { upsert: true });
+        return;
+      }
       const copies = old.map((d) => ({ ...d, _id: messageId(String(d.conversationId), Number(d.seq)) }));
       await side.insertMany(copies as never[], { ordered: false }).catch(ignoreDuplicates);
       for (const d of old) await this.messages.collection.deleteOne({ _id: d._id });

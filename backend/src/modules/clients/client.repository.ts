@@ -187,9 +187,7 @@ export class ClientRepository implements OnApplicationBootstrap {
   }
 
   /** The lock stays shown: other IPs stay locked and the backoff holds until they expire or staff unlock. */
-  async recordLoginSuccess(firmId: string, clientId: string): Promise<void> {
-    // By _id alone (the login found this client in this firm): an index lookup on FerretDB too.
-    void firmId;
+  async recordLoginSuccess(clientId: string): Promise<void> {
     await this.clients.updateOne({ _id: clientId }, { $set: { 'portal.lastLoginAt': new Date() } }).exec();
   }
 }

@@ -104,8 +104,9 @@ export class ClientsService {
     return this.clients.findByCnpj(firmId, cnpj);
   }
 
-  recordLoginSuccess(firmId: string, clientId: string): Promise<void> {
-    return this.clients.recordLoginSuccess(firmId, clientId);
+  /** By _id alone: the login found this client in its firm (FerretDB looks up nothing else by index). */
+  recordLoginSuccess(clientId: string): Promise<void> {
+    return this.clients.recordLoginSuccess(clientId);
   }
 
   /** Shows a login lock to staff; matches nothing for a CNPJ that is not a client. */

@@ -149,31 +149,6 @@ export class PresenceRepository {
     return this.ttlMs / 4;
   }
 
-  async add(kind: Kind, firmId: string, subjectId: string, socketId: string): Promise<void> {
-    await this.client.redis.zadd(
-      socketsKey(kind, firmId),
-      Date.now() + this.ttlMs,
-      `${subjectId}|${socketId}`,
-    );
-  }
-
-  /**
-   * Extends a live socket's entry without resurrecting one a disconnect just
-   * removed (XX); re-adds it only if it had expired while the socket lived on.
-   */
-  async refresh(
-    kind: Kind,
-    firmId: string,
-    subjectId: string,
-    socketId: string,
-    stillConnected: () => boolean,
-  ): Promise<void> {
-    const key = socketsKey(kind, firmId);
-    const member = `${subjectId}|${socketId}`;
-    const changed = await this.client.redis.zadd(key, 'XX', 'CH', Date.now() + this.ttlMs, member);
-    if (Number(changed) === 0 && stillConnected()) await this.add(kind, firmId, subjectId, socketId);
-  }
-
   async remove(kind: Kind, firmId: string, subjectId: string, socketId: string): Promise<void> {
     await this.client.redis.zrem(socketsKey(kind, firmId), `${subjectId}|${socketId}`);
   }
@@ -241,12 +216,6 @@ export class PresenceRepository {
   async online(kind: Kind, firmId: string): Promise<Set<string>> {
     const members = await this.client.redis.zrangebyscore(socketsKey(kind, firmId), Date.now(), '+inf');
     return new Set(members.map((m) => m.split('|')[0]));
-  }
-
-  /** Live sockets of one staff member or client (1 after its first connect, 0 after its last disconnect). */
-  async socketCount(kind: Kind, firmId: string, subjectId: string): Promise<number> {
-    const members = await this.client.redis.zrangebyscore(socketsKey(kind, firmId), Date.now(), '+inf');
-    return members.filter((m) => m.startsWith(`${subjectId}|`)).length;
   }
 
   /** Recomputes whether any staff is online; returns the new state if it changed, else null. */

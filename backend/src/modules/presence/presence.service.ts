@@ -14,14 +14,6 @@ export class PresenceService {
     return this.presence.heartbeatMs;
   }
 
-  add(kind: Kind, firmId: string, subjectId: string, socketId: string): Promise<void> {
-    return this.presence.add(kind, firmId, subjectId, socketId);
-  }
-
-  refresh(...args: Parameters<PresenceRepository['refresh']>): ReturnType<PresenceRepository['refresh']> {
-    return this.presence.refresh(...args);
-  }
-
   /** A socket joins or leaves, in one round trip (see PresenceRepository.touch). */
   touch(...args: Parameters<PresenceRepository['touch']>): Promise<SocketPresence> {
     return this.presence.touch(...args);
@@ -38,10 +30,6 @@ export class PresenceService {
   /** Ids with at least one unexpired socket. */
   online(kind: Kind, firmId: string): Promise<Set<string>> {
     return this.presence.online(kind, firmId);
-  }
-
-  socketCount(kind: Kind, firmId: string, subjectId: string): Promise<number> {
-    return this.presence.socketCount(kind, firmId, subjectId);
   }
 
   refreshFirm(firmId: string): Promise<boolean | null> {

@@ -348,7 +348,9 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
     const turn = this.scheduler.run(firmId, async () => {
       // A socket's events reach their handlers in the order they arrived (a sender's messages
       // take their seqs in that order): each one's session check waits for the one before to
-      // have started its handler. Several of a firm's events still run at once.
+      // have started its handler. Several of a firm's events still run at once. The wait is
+      // inside the firm's turn on purpose: events waiting for it count against the firm's
+      // queue (SOCKET_FIRM_QUEUE), so a flooding socket is answered OVERLOADED, not buffered.
       const before = socket.data.checking;
       let started!: () => void;
       const mine = new Promise<void>((resolve) => (started = resolve));
