@@ -46,6 +46,7 @@ import {
   waitHttpOk,
 } from './bench/procs.mjs';
 import { measureFlood } from './bench/flood.mjs';
+import { measureGuias } from './bench/guias.mjs';
 import { measureLoginTiming } from './bench/login-timing.mjs';
 import { measureUploads } from './bench/uploads.mjs';
 import { repoRoot, servicesDown, servicesStatus, servicesUp } from './lib/services.mjs';
@@ -89,7 +90,7 @@ const START = '<!-- bench:results:start -->';
 const END = '<!-- bench:results:end -->';
 
 function phasesArg() {
-  const all = ['relay', 'api', 'flat', 'flood'];
+  const all = ['relay', 'api', 'flat', 'flood', 'guias'];
   const arg = process.argv.find((a) => a.startsWith('--only='));
   if (!arg) return all;
   const only = arg.slice('--only='.length).split(',');
@@ -440,7 +441,7 @@ function table(rows) {
   return lines.join('\n');
 }
 
-function report(api, relay, flat, env) {
+function report(api, relay, flat, env, guias) {
   const sus = [sustainedRate(api.search), sustainedRate(relay.search)];
   const kept = [keptUpRate(api.search), keptUpRate(relay.search)];
   const susR = rateRatio(...sus);
@@ -566,7 +567,13 @@ ${flatTable}
 
 Loaded: ${fx.clients} clients, ${fx.conversations} conversations, ${fx.messages} messages in the database; ${fx.otherFirms} other firms × ${fx.otherClients} clients (signup, CSV import, bulk portal enable) created through the api in ${(fx.firmsMs / 1000).toFixed(1)} s, ${fx.inserted} messages inserted straight into the database in ${(fx.loadMs / 1000).toFixed(1)} s; ${fx.redisKeysDeleted} cached chat keys dropped from Redis.
 
-Step search:
+${
+  guias
+    ? `Guias (own api and worker processes): ${guias.files} PDFs, one per client, read, routed and delivered in ${(guias.pipelineMs / 1000).toFixed(1)} s (${((guias.files / guias.pipelineMs) * 1000).toFixed(1)} files/s, uploads done after ${(guias.uploadedMs / 1000).toFixed(1)} s; outcome ${JSON.stringify(guias.counts)}); the same reader alone on the same files in one process: ${(guias.bareMs / 1000).toFixed(1)} s, so the pipeline runs at ${guias.ratio.toFixed(2)}× the bare reading rate. Another firm's chat while the batch runs: send→receive p50 ${fmtMs(guias.chatQuietP50)} quiet → ${fmtMs(guias.chatDuringP50)} (× ${(guias.chatDuringP50 / guias.chatQuietP50).toFixed(2)}).
+
+`
+    : ''
+}Step search:
 
 ${steps('api', api)}
 ${steps('relay', relay)}`;
@@ -700,6 +707,7 @@ async function main() {
     measureFlatCost({ env, repoRoot, logDir, log, clients: opts.clients, register: dropOnExit }),
   );
   await phase('flood', () => measureFlood({ env, repoRoot, logDir, log }));
+  const guias = await phase('guias', () => measureGuias({ env, repoRoot, logDir, log }));
   envInfo.loadEnd = os
     .loadavg()
     .map((l) => l.toFixed(2))
@@ -710,7 +718,7 @@ async function main() {
     console.log(`\n--only=${opts.only.join(',')}: no report (it needs relay, api and flat)`);
     return;
   }
-  const text = report(api, relay, flat, envInfo);
+  const text = report(api, relay, flat, envInfo, guias);
   console.log(`\n${text}\n`);
   if (relay.stray || api.stray)
     console.log(`stray message:new (unknown or duplicate): api ${api.stray}, relay ${relay.stray}`);

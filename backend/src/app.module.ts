@@ -9,6 +9,7 @@ import { AuthModule } from './modules/auth/auth.module.js';
 import { ChatModule } from './modules/chat/chat.module.js';
 import { ClientsModule } from './modules/clients/clients.module.js';
 import { FilesModule } from './modules/files/files.module.js';
+import { DocumentsModule } from './modules/documents/documents.module.js';
 import { FirmsModule } from './modules/firms/firms.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { JobsModule } from './modules/jobs/jobs.module.js';
@@ -16,6 +17,7 @@ import { NotificationsModule } from './modules/notifications/notifications.modul
 import { PortalModule } from './modules/portal/portal.module.js';
 import { RealtimeModule } from './modules/realtime/realtime.module.js';
 import { StaffModule } from './modules/staff/staff.module.js';
+import { WorkerBroadcasts } from './modules/realtime/worker-broadcasts.js';
 
 /** The api process: every feature module's controllers, and the Socket.IO gateway. */
 @Module({})
@@ -33,6 +35,7 @@ export class ApiModule {
         PortalModule,
         ChatModule,
         FilesModule,
+        DocumentsModule,
         // Reminders are scheduled from the api (on message.created / conversation.read).
         NotificationsModule,
         RealtimeModule,
@@ -54,7 +57,9 @@ export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [InfraModule.forRoot(config), JobsModule, ClientsModule, NotificationsModule],
+      imports: [InfraModule.forRoot(config), JobsModule, ClientsModule, NotificationsModule, DocumentsModule],
+      // What the worker stores reaches the api nodes' sockets through Redis.
+      providers: [WorkerBroadcasts],
     };
   }
 }

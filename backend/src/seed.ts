@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
+import { Readable } from 'node:stream';
 import { NestFactory } from '@nestjs/core';
+import { Types } from 'mongoose';
 import { loadConfig, type AppConfig } from './config/config.js';
 import { type ClientItem, completeCnpj, ErrorCode, formatCnpj } from './contract/index.js';
 import { AppError } from './common/errors.js';
@@ -11,6 +13,10 @@ import { ClientsModule } from './modules/clients/clients.module.js';
 import { ClientsService } from './modules/clients/clients.service.js';
 import { FirmsModule } from './modules/firms/firms.module.js';
 import { FirmsService } from './modules/firms/firms.service.js';
+import { DocumentsModule } from './modules/documents/documents.module.js';
+import { DocumentsService } from './modules/documents/documents.service.js';
+import { GuideJobsService } from './modules/documents/guide-jobs.service.js';
+import { FilesService } from './modules/files/files.service.js';
 import { NotificationsModule } from './modules/notifications/notifications.module.js';
 import { StaffModule } from './modules/staff/staff.module.js';
 import { StaffService } from './modules/staff/staff.service.js';
@@ -29,6 +35,7 @@ class SeedModule {
         ClientsModule,
         ChatModule,
         NotificationsModule,
+        DocumentsModule,
       ],
     };
   }
@@ -83,6 +90,65 @@ async function seedConversation(chat: ChatService, staff: StaffPrincipal, client
   }
 }
 
+/** A YYYY-MM-DD `days` from today, and the month before this one (YYYY-MM). */
+const dayFromToday = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+function previousMonth(): string {
+  const d = new Date();
+  d.setUTCDate(1);
+  d.setUTCMonth(d.getUTCMonth() - 1);
+  return d.toISOString().slice(0, 7);
+}
+
+/**
+ * The month's guias of the first demo clients, once: generated PDFs (pdfkit, a dev dependency)
+ * read and delivered through the same processor the worker runs, so they arrive in the chat,
+ * the client's Início and Processos, with due dates around today (one overdue, one soon).
+ */
+async function seedGuias(staff: StaffPrincipal, client: ClientItem): Promise<void> {
+  const documents = app.get(DocumentsService);
+  if ((await documents.list(staff, { clientId: client.id, page: 1, pageSize: 1 })).total > 0) return;
+  let makeGuiaPdf: typeof import('./dev/guia-pdf.js').makeGuiaPdf;
+  try {
+    ({ makeGuiaPdf } = await import('./dev/guia-pdf.js'));
+  } catch {
+    log.warn('demo guias skipped: pdfkit (a dev dependency) is not installed');
+    return;
+  }
+  const competence = previousMonth();
+  const specs = client.cnpj.match(/[A-Z]/)
+    ? [{ layout: 'darf-dctfweb' as const, dueDate: dayFromToday(3), amountCents: 284_590 }]
+    : [
+        { layout: 'das' as const, dueDate: dayFromToday(-10), amountCents: 123_456 },
+        { layout: 'gps' as const, dueDate: dayFromToday(3), amountCents: 45_210 },
+        { layout: 'gfd' as const, dueDate: dayFromToday(20), amountCents: 38_075 },
+      ];
+  const files = app.get(FilesService);
+  const jobs = app.get(GuideJobsService);
+  for (const spec of specs) {
+    const pdf = await makeGuiaPdf({
+      ...spec,
+      cnpj: client.cnpj,
+      companyName: client.name.toUpperCase(),
+      competence,
+    });
+    const { file, sha256 } = await files.store(
+      { name: `${spec.layout}-${competence}.pdf`, data: Readable.from([pdf]) },
+      { firmId: staff.firmId, uploader: { kind: 'staff', id: staff.staffId }, conversationId: null },
+    );
+    const answer = await jobs.processSend({
+      firmId: staff.firmId,
+      clientId: client.id,
+      documentId: String(new Types.ObjectId()),
+      file: { id: file.id, name: file.name, contentType: file.meta.contentType, size: file.size, sha256 },
+      category: 'guia',
+      title: null,
+      emailUntil: null,
+      sender: { kind: 'staff', id: staff.staffId, name: staff.name },
+    });
+    if (!answer.ok) log.warn(`demo guia ${spec.layout} for ${client.name} not delivered: ${answer.message}`);
+  }
+}
+
 const config = loadConfig();
 const app = await NestFactory.createApplicationContext(SeedModule.forRoot(config), {
   logger: ['error', 'warn'],
@@ -118,9 +184,23 @@ try {
     const existing = (await clients.list(caller, { search: cnpj, filter: 'all', page: 1, pageSize: 1 }))
       .items[0];
     const item = existing ?? (await clients.create(caller, { cnpj, name: c.name, email: null }, 'seed'));
-    if (c.integrate && !item.portal.enabled) await clients.setPortal(caller, item.id, { enabled: true });
+    if (c.integrate && !item.portal.enabled) {
+      await clients.setPortal(caller, item.id, {
+        enabled: true,
+        permissions: {
+          chat: true,
+          documents: true,
+          serviceForms: true,
+          fiscalStatus: true,
+          onlineStatus: true,
+          dasSimples: true,
+          sendGuides: true,
+        },
+      });
+    }
     if (c.integrate) {
       await seedConversation(chat, caller, await clients.get(caller, item.id));
+      if (!c.name.startsWith('Mercadinho')) await seedGuias(caller, item);
       // A demo client that chose its own password (in an earlier run) keeps it: say so.
       const password = await clients
         .viewPassword(caller, item.id)

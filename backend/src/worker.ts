@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import os from 'node:os';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { WorkerModule } from './app.module.js';
@@ -11,6 +12,13 @@ import { QueueName } from './modules/jobs/job.types.js';
 /** The worker process: BullMQ processors, no HTTP. Scale by running more of them. */
 logUnhandledRejections();
 const config = loadConfig();
+// Background work yields the CPU to an api on the same machine (see WORKER_NICE).
+try {
+  if (config.WORKER_NICE)
+    os.setPriority(os.getPriority() + config.WORKER_NICE > 19 ? 19 : os.getPriority() + config.WORKER_NICE);
+} catch (err) {
+  new Logger('Worker').warn(`could not lower the worker's priority: ${String(err)}`);
+}
 const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
   logger: logLevels(config),
 });

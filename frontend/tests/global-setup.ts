@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { dropDatabase } from '../../backend/test/helpers/db.js';
-import { freePort, startApiProcess, startWebProcess } from '../../backend/test/helpers/processes.js';
+import {
+  freePort,
+  startApiProcess,
+  startWebProcess,
+  startWorkerProcess,
+} from '../../backend/test/helpers/processes.js';
 
 /** The built api and web server, as `npm start` runs them, on free ports with a fresh database. */
 export default async function setup(project: TestProject) {
@@ -12,7 +17,7 @@ export default async function setup(project: TestProject) {
   const webUrl = `http://127.0.0.1:${await freePort()}`;
   // Shared, as in production: the web server signs what it forwards with it (TRUST_PROXY=web).
   const SECRET_KEY = randomBytes(32).toString('base64');
-  const api = await startApiProcess({
+  const env = {
     NODE_ENV: 'test',
     MONGO_URL: db.toString(),
     REDIS_URL,
@@ -20,7 +25,10 @@ export default async function setup(project: TestProject) {
     SECRET_KEY,
     PUBLIC_URL: webUrl,
     ARGON2_MEMORY_KIB: '1024',
-  });
+  };
+  const api = await startApiProcess(env);
+  // Guias are read and delivered by the worker (queue guide-delivery), as in production.
+  const worker = await startWorkerProcess(env);
   // From frontend/build-test (`npm test` builds there), not the build/ `npm start` serves.
   const web = await startWebProcess({
     WEB_PORT: new URL(webUrl).port,
@@ -34,7 +42,7 @@ export default async function setup(project: TestProject) {
   provide('apiUrl', api.url);
 
   return async () => {
-    await Promise.all([web.stop(), api.stop()]);
+    await Promise.all([web.stop(), api.stop(), worker.stop()]);
     await dropDatabase(db.toString());
   };
 }

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Injectable, Logger } from '@nestjs/common';
-import type { Message, Permissions, SessionRevokedReason } from '../contract/index.js';
+import type { BatchItem, Document, Message, Permissions, SessionRevokedReason } from '../contract/index.js';
 
 export interface UnreadCounts {
   conversationId: string;
@@ -43,6 +43,10 @@ export interface DomainEvents {
     typing: boolean;
   };
   'conversation.assigned': { firmId: string; conversationId: string; assigneeId: string | null };
+  /** An item of a batch of guias changed (queued, reading, delivered, review…). */
+  'batch.progress': { firmId: string; batchId: string; item: BatchItem };
+  /** A document changed (opened, downloaded, paid, replaced): its client and the firm see it. */
+  'document.updated': { firmId: string; document: Document };
 }
 
 type Handler<K extends keyof DomainEvents> = (payload: DomainEvents[K]) => Promise<void> | void;

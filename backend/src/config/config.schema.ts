@@ -119,6 +119,11 @@ export const configSchema = z.object({
    */
   JOB_LOCK_SECONDS: z.coerce.number().int().min(1).default(30),
   JOB_STALLED_CHECK_SECONDS: z.coerce.number().int().min(1).default(30),
+  /**
+   * The worker's CPU priority (nice, 0–19): reading guias is background work, so on a machine
+   * it shares with an api it yields the CPU to the chat. 0 keeps the normal priority.
+   */
+  WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   /** Largest attachment accepted, in megabytes. */
   UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(100).default(10),
   /** Sender address of outgoing mail. */

@@ -1,6 +1,7 @@
 import { authApi, firmsApi } from './auth.js';
 import { chatApi } from './chat.js';
 import { clientsApi } from './clients.js';
+import { documentsApi } from './documents.js';
 import type { EndpointDef } from './endpoint.js';
 import { filesApi } from './files.js';
 import { healthApi } from './health.js';
@@ -17,6 +18,7 @@ export const api = {
   me: meApi,
   chat: chatApi,
   files: filesApi,
+  documents: documentsApi,
 };
 
 /** The table as a flat list, with each definition's name (`clients.list`). */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idParamSchema } from './common.js';
+import { messageDocumentSchema } from './documents.js';
 import { endpoint } from './endpoint.js';
 
 export const senderSchema = z.object({
@@ -24,6 +25,8 @@ export const messageSchema = z.object({
   text: z.string(),
   attachments: z.array(attachmentSchema),
   createdAt: z.string(),
+  /** Set when the message delivers a document or guia (the card in the chat). */
+  document: messageDocumentSchema.optional(),
 });
 export type Message = z.infer<typeof messageSchema>;
 

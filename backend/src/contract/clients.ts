@@ -28,6 +28,8 @@ export const clientItemSchema = z.object({
   /** The client has the portal open right now (any tab, any device). */
   online: z.boolean(),
   createdAt: z.string(),
+  /** Guias delivered to the client that it has not opened yet. */
+  unopenedGuides: z.number().int(),
 });
 export type ClientItem = z.infer<typeof clientItemSchema>;
 

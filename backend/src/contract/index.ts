@@ -12,4 +12,5 @@ export * from './socket.js';
 export * from './endpoint.js';
 export * from './health.js';
 export * from './files.js';
+export * from './documents.js';
 export * from './api.js';

@@ -19,19 +19,6 @@ export const changeOwnPasswordRequestSchema = z.object({
 });
 export type ChangeOwnPasswordRequest = z.infer<typeof changeOwnPasswordRequestSchema>;
 
-export const documentItemSchema = z.object({
-  id: z.string(),
-  kind: z.string(),
-  title: z.string(),
-  competence: z.string().nullable(),
-  dueDate: z.string().nullable(),
-  amountCents: z.number().int().nullable(),
-  createdAt: z.string(),
-});
-export type DocumentItem = z.infer<typeof documentItemSchema>;
-export const documentListResponseSchema = z.object({ items: z.array(documentItemSchema) });
-export type DocumentListResponse = z.infer<typeof documentListResponseSchema>;
-
 export const serviceOrderItemSchema = z.object({
   id: z.string(),
   title: z.string(),
@@ -59,14 +46,6 @@ export const meApi = {
     body: changeOwnPasswordRequestSchema,
     status: 204,
     errors: ['VALIDATION_FAILED', 'READ_ONLY_SESSION'],
-  }),
-  documents: endpoint({
-    method: 'GET',
-    path: '/me/documents',
-    summary: 'Guias and documents (needs `documents`)',
-    access: { kind: 'client', permission: 'documents' },
-    response: documentListResponseSchema,
-    errors: ['PERMISSION_DENIED'],
   }),
   serviceOrders: endpoint({
     method: 'GET',

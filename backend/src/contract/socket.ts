@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ErrorCode } from './common.js';
 import { messageSchema } from './chat.js';
+import { batchItemSchema, documentSchema } from './documents.js';
 
 /**
  * Socket.IO events (contract), as data: one table per direction, each event with its
@@ -106,6 +107,10 @@ export const serverToClientEvents = {
   'conversation:assigned': {
     payload: z.object({ conversationId: z.string(), assigneeId: z.string().nullable() }),
   },
+  /** To staff of the firm: an item of a batch of guias changed (contract). */
+  'batch:progress': { payload: z.object({ batchId: z.string(), item: batchItemSchema }) },
+  /** To the firm's staff and the client: a document changed (opened, paid, replaced…). */
+  'document:updated': { payload: z.object({ document: documentSchema }) },
 } satisfies Record<string, { payload: z.ZodType }>;
 
 type ClientTable = typeof clientToServerEvents;

@@ -60,8 +60,10 @@ describe('endpoints: one table for routes and docs', () => {
     const op = res.body.paths['/api/clients/{id}/portal/password'].get;
     expect(op.description).toBe('Who: staff');
     expect(op.responses['409'].description).toContain('PASSWORD_SET_BY_CLIENT');
-    expect(res.body.paths['/api/me/documents'].get.description).toBe(
-      'Who: client (client needs `documents`)',
+    expect(res.body.paths['/api/me/service-orders'].get.description).toBe(
+      'Who: client (client needs `serviceForms`)',
     );
+    // Multipart endpoints name their parts.
+    expect(JSON.stringify(res.body.paths['/api/documents/batches'].post)).toContain('multipart/form-data');
   });
 });

@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import mongoose, { isValidObjectId } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MessageWriter } from '../../src/modules/chat/message-writer.js';
+import { JobRepository } from '../../src/modules/jobs/job.repository.js';
+import { jobHandlers } from '../../src/modules/jobs/job-handlers.js';
+import { makeGuiaPdf } from '../fixtures/guias.js';
 import { emitAck, openSocket, startTestApp, type TestApp, type TestSocket } from '../helpers/app.js';
 import { makeFirm, makePortalClient } from '../helpers/factories.js';
 
@@ -62,6 +65,7 @@ describe('everyday queries are answered by _id or a declared index', () => {
 
   beforeAll(async () => {
     t = await startTestApp('queries');
+    t.app.get(JobRepository).start(jobHandlers(t.app));
     mongoose.set('debug', (collection: string, method: string, ...args: unknown[]) => {
       if (!recording || !READS.has(method)) return;
       calls.push({ collection, method, filter: args[0] as Record<string, unknown> | undefined });
@@ -146,6 +150,40 @@ describe('everyday queries are answered by _id or a declared index', () => {
     await http().get('/api/clients?filter=pending&search=a').set(firm.auth).expect(200);
     await http().get(`/api/clients/${a.client.id}`).set(firm.auth).expect(200);
     await http().get('/api/staff').set(firm.auth).expect(200);
+    // Guias: staff send one and a batch (read and routed by the guide-delivery processors,
+    // here in-process); the client lists, opens and downloads; staff follow the proof.
+    const gps = await makeGuiaPdf({ layout: 'gps', cnpj: a.client.cnpj, competence: '2026-10' });
+    const sent = await http()
+      .post('/api/documents')
+      .set(firm.auth)
+      .field('clientId', a.client.id)
+      .field('category', 'guia')
+      .attach('file', gps, 'gps.pdf')
+      .expect(201);
+    const docId: string = sent.body.id;
+    const das = await makeGuiaPdf({ layout: 'darf-dctfweb', cnpj: a.client.cnpj, competence: '2026-10' });
+    const batch = await http()
+      .post('/api/documents/batches')
+      .set(firm.auth)
+      .attach('files', das, 'darf.pdf')
+      .expect(202);
+    await expect
+      .poll(
+        async () =>
+          (await http().get(`/api/documents/batches/${batch.body.id}`).set(firm.auth)).body.counts.delivered,
+        {
+          timeout: 15_000,
+        },
+      )
+      .toBe(1);
+    await http().get('/api/documents/batches').set(firm.auth).expect(200);
+    await http().get('/api/me/documents').set(a.auth).expect(200);
+    await http().get(`/api/me/documents/${docId}`).set(a.auth).expect(200);
+    await http().get(`/api/me/documents/${docId}/file`).set(a.auth).expect(200);
+    await http().get(`/api/documents?clientId=${a.client.id}`).set(firm.auth).expect(200);
+    await http().get('/api/documents?category=guia&unopened=true').set(firm.auth).expect(200);
+    await http().get(`/api/documents/${docId}`).set(firm.auth).expect(200);
+    await http().post(`/api/documents/${docId}/paid`).set(firm.auth).expect(200);
     await t.app.get(MessageWriter).flush(); // the conversations' write-behind (every second, here now)
     recording = false;
 

@@ -10,7 +10,8 @@ export interface ReceivedMail {
  * A local SMTP sink: accepts everything on a free loopback port and keeps what it got.
  * A mail to the address given to `hold` is read but not answered, so its sender is stuck
  * inside the send; a sender that dies then has delivered nothing (the mail is dropped with its
- * connection, as a real server drops an unanswered DATA); `held` lists such mails.
+ * connection, as a real server drops an unanswered DATA); `held` lists such mails. Recipients
+ * starting with "recusa" are refused at RCPT TO.
  */
 export async function startSmtpSink(): Promise<{
   url: string;
@@ -26,6 +27,11 @@ export async function startSmtpSink(): Promise<{
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    // Addresses starting with "recusa" are refused (a mailbox that doesn't exist): senders see an error.
+    onRcptTo(address, _session, callback) {
+      if (address.address.startsWith('recusa')) return callback(new Error('550 mailbox unavailable'));
+      callback();
+    },
     onData(stream, session, callback) {
       let raw = '';
       stream.on('data', (c: Buffer) => (raw += c.toString('utf8')));

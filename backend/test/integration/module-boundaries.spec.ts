@@ -96,6 +96,7 @@ describe('module boundaries', () => {
         'auth',
         'chat',
         'clients',
+        'documents',
         'files',
         'firms',
         'health',

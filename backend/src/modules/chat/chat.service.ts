@@ -30,7 +30,7 @@ import { ChatStateRepository, type LiveState } from './chat-state.repository.js'
 import { ConversationRepository, readCounts } from './conversation.repository.js';
 import type { ConversationDoc } from './conversation.schema.js';
 import { ConversationsService, type LiveConversation } from './conversations.service.js';
-import { MessageWriter } from './message-writer.js';
+import { MessageWriter, type Written } from './message-writer.js';
 import { MessageRepository } from './message.repository.js';
 import type { MessageDoc } from './message.schema.js';
 
@@ -49,6 +49,7 @@ export function toMessageDto(doc: MessageDoc): Message {
       size: a.size,
     })),
     createdAt: doc.createdAt.toISOString(),
+    ...(doc.document ? { document: doc.document } : {}),
   };
 }
 
@@ -284,20 +285,7 @@ export class ChatService implements BeforeApplicationShutdown {
           meta.id,
         );
       }
-      // Not awaited: the broadcast leaves at once (its synchronous part), the ack does not
-      // wait for the slower listeners (reminder scheduling); emit never rejects.
-      this.inBackground(
-        this.events.emit('message.created', {
-          message,
-          firmId: caller.firmId,
-          clientId: meta.clientId,
-          unread: {
-            conversationId: meta.id,
-            unreadForStaff: written.unreadForStaff,
-            pendingForClient: written.pendingForClient,
-          },
-        }),
-      );
+      this.announce(caller.firmId, meta.clientId, written);
       return { ok: true, message };
     } catch (err) {
       return ackFailure(err, logger);
@@ -305,6 +293,69 @@ export class ChatService implements BeforeApplicationShutdown {
       enqueued();
       if (this.lanes.get(lane) === mine) this.lanes.delete(lane);
     }
+  }
+
+  /**
+   * Broadcasts a stored message and its unread counts. Not awaited by the sender: the
+   * broadcast leaves at once (its synchronous part), the ack does not wait for the slower
+   * listeners (reminder scheduling); emit never rejects.
+   */
+  private announce(firmId: string, clientId: string, written: Written): void {
+    const message = toMessageDto(written.doc);
+    this.inBackground(
+      this.events.emit('message.created', {
+        message,
+        firmId,
+        clientId,
+        unread: {
+          conversationId: message.conversationId,
+          unreadForStaff: written.unreadForStaff,
+          pendingForClient: written.pendingForClient,
+        },
+      }),
+    );
+  }
+
+  /**
+   * Posts a message on behalf of the product (a delivered document, a reminder) through the
+   * same path as a sent one: seq, storage, broadcast, unread counters and reminders. The same
+   * `clientMessageId` from the same sender stores one message (a retried job); a retry
+   * broadcasts it again.
+   */
+  async post(input: {
+    firmId: string;
+    clientId: string;
+    conversationId: string;
+    sender: MessageDoc['sender'];
+    clientMessageId: string;
+    text: string;
+    document?: MessageDoc['document'];
+  }): Promise<Message> {
+    const written = await this.writer.write({
+      firmId: input.firmId,
+      conversationId: input.conversationId,
+      sender: input.sender,
+      clientMessageId: input.clientMessageId,
+      text: input.text,
+      attachments: [],
+      document: input.document ?? null,
+    });
+    if (written.created) {
+      this.announce(input.firmId, input.clientId, written);
+      await this.flushBroadcasts();
+    } else {
+      await this.events.emit('message.redelivered', {
+        message: toMessageDto(written.doc),
+        firmId: input.firmId,
+        clientId: input.clientId,
+      });
+    }
+    return toMessageDto(written.doc);
+  }
+
+  /** Waits for the broadcasts and listeners still running (a job finishes only once they ran). */
+  private async flushBroadcasts(): Promise<void> {
+    await Promise.allSettled([...this.background]);
   }
 
   private async attachments(

@@ -13,6 +13,7 @@ export interface PendingMessage {
   clientMessageId: string;
   text: string;
   attachments: MessageDoc['attachments'];
+  document?: MessageDoc['document'];
 }
 
 export interface Written {
@@ -344,6 +345,7 @@ function toDoc(item: Item, a: Allocation): MessageDoc {
     firmCount: a.firmCount,
     text: msg.text,
     attachments: msg.attachments,
+    ...(msg.document ? { document: msg.document } : {}),
     createdAt: new Date(a.at),
   };
 }

@@ -1,4 +1,5 @@
 import { Schema, type Types } from 'mongoose';
+import type { MessageDocument } from '../../contract/index.js';
 
 export interface MessageDoc {
   /** `<conversationId>:<seq>` (messageId): history and sync read messages by _id alone. */
@@ -15,6 +16,8 @@ export interface MessageDoc {
   firmCount: number;
   text: string;
   attachments: { id: string; name: string; contentType: string; size: number }[];
+  /** The document this message delivers (its card), as it was when delivered. */
+  document?: MessageDocument | null;
   createdAt: Date;
 }
 
@@ -38,6 +41,7 @@ export const messageSchema = new Schema<MessageDoc>(
     firmCount: { type: Number, required: true },
     text: { type: String, required: true },
     attachments: { type: [{ id: String, name: String, contentType: String, size: Number }], default: [] },
+    document: { type: Schema.Types.Mixed, default: undefined },
     createdAt: { type: Date, required: true },
   },
   { collection: 'messages', timestamps: false, versionKey: false },

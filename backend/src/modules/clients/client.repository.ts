@@ -3,8 +3,11 @@ import { InjectConnection, InjectModel } from '@nestjs/mongoose';
 import { type Connection, type Model, Types, type UpdateQuery } from 'mongoose';
 import { IdDirectory } from '../../infra/id-directory.js';
 import { NO_PERMISSIONS, type PermissionsPatch } from '../../contract/index.js';
-import { findByIdInFirm, isDuplicateKey, searchKey } from '../../infra/mongo.util.js';
+import { escapeRegex, findByIdInFirm, isDuplicateKey, searchKey } from '../../infra/mongo.util.js';
 import { CLIENT_MODEL, type ClientDoc, type PortalAccess } from './client.schema.js';
+
+/** The root-directory key of a CNPJ (its first 8 characters, the company's root). */
+const rootKey = (firmId: string, cnpj: string) => `${firmId}:${cnpj.slice(0, 8)}`;
 
 /** Statements per update command (see linkConversations). */
 const UPDATE_CHUNK = 50;
@@ -17,16 +20,48 @@ function permissionsSet(patch: PermissionsPatch | undefined): Record<string, boo
 export class ClientRepository implements OnApplicationBootstrap {
   /** The firm's client ids: its client list is one lookup plus one per client, by _id. */
   private readonly directory: IdDirectory;
+  /** Client ids per `<firmId>:<CNPJ root>`: guias that print only the root find their client. */
+  private readonly roots: IdDirectory;
 
   constructor(
     @InjectModel(CLIENT_MODEL) private readonly clients: Model<ClientDoc>,
     @InjectConnection() connection: Connection,
   ) {
     this.directory = IdDirectory.of(connection, 'client_directory', this.clients as unknown as Model<never>);
+    this.roots = new IdDirectory(connection, 'client_cnpj_roots', {
+      idsOf: async (key) => {
+        const [firmId, root] = key.split(':');
+        const docs = await this.clients
+          .find({ firmId, cnpj: { $regex: `^${escapeRegex(root)}` } })
+          .lean<{ _id: unknown }[]>()
+          .exec();
+        return docs.map((d) => String(d._id));
+      },
+      firms: async () => {
+        const docs = await this.clients.find({}, { firmId: 1, cnpj: 1 }).lean<ClientDoc[]>().exec();
+        return [...new Set(docs.map((d) => rootKey(String(d.firmId), d.cnpj)))];
+      },
+    });
   }
 
-  onApplicationBootstrap(): Promise<void> {
-    return this.directory.build();
+  async onApplicationBootstrap(): Promise<void> {
+    await this.directory.build();
+    await this.roots.build();
+  }
+
+  async findByCnpjRoot(firmId: string, root: string): Promise<ClientDoc[]> {
+    const ids = await this.roots.list(rootKey(firmId, root));
+    const docs = await Promise.all(ids.map((id) => this.findById(firmId, id)));
+    // A client whose CNPJ changed since is still listed under its old root until it is fixed here.
+    return docs.filter((d): d is ClientDoc => d !== null && d.cnpj.startsWith(root));
+  }
+
+  async linkConversation(clientId: string, conversationId: string): Promise<void> {
+    await this.clients.updateOne({ _id: clientId }, { $set: { conversationId } }).exec();
+  }
+
+  async incUnopenedGuides(clientId: string, delta: number): Promise<void> {
+    await this.clients.updateOne({ _id: clientId }, { $inc: { unopenedGuides: delta } }).exec();
   }
 
   /** Returns null when the firm already has a client with this CNPJ. */
@@ -46,6 +81,7 @@ export class ClientRepository implements OnApplicationBootstrap {
         conversationId: null,
       });
       await this.directory.add(firmId, [String(doc._id)]);
+      await this.roots.add(rootKey(firmId, input.cnpj), [String(doc._id)]);
       return doc.toObject();
     } catch (err) {
       if (isDuplicateKey(err)) return null;
@@ -77,7 +113,7 @@ export class ClientRepository implements OnApplicationBootstrap {
   ): Promise<ClientDoc | null | 'duplicate'> {
     const next = { ...current, ...patch };
     try {
-      return await this.clients
+      const doc = await this.clients
         .findOneAndUpdate(
           { _id: clientId, firmId },
           { $set: { ...patch, searchKey: searchKey(next.name, next.cnpj) } },
@@ -85,6 +121,11 @@ export class ClientRepository implements OnApplicationBootstrap {
         )
         .lean<ClientDoc>()
         .exec();
+      if (doc && next.cnpj.slice(0, 8) !== current.cnpj.slice(0, 8)) {
+        await this.roots.remove(rootKey(firmId, current.cnpj), [clientId]);
+        await this.roots.add(rootKey(firmId, next.cnpj), [clientId]);
+      }
+      return doc;
     } catch (err) {
       if (isDuplicateKey(err)) return 'duplicate';
       throw err;

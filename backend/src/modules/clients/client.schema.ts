@@ -30,6 +30,8 @@ export interface ClientDoc {
   portal: PortalAccess;
   permissions: Permissions;
   conversationId: Types.ObjectId | null;
+  /** Guias delivered and not opened by the client yet (missing on documents from before guias). */
+  unopenedGuides?: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -59,6 +61,7 @@ export const clientSchema = new Schema<ClientDoc>(
     },
     permissions: permissionsDefinition,
     conversationId: { type: Schema.Types.ObjectId, default: null },
+    unopenedGuides: { type: Number, default: 0 },
   },
   { collection: 'clients', timestamps: true, minimize: false },
 );

@@ -62,6 +62,7 @@ export function toClientItem(
     conversationId: doc.conversationId ? String(doc.conversationId) : null,
     online,
     createdAt: doc.createdAt.toISOString(),
+    unopenedGuides: Math.max(0, doc.unopenedGuides ?? 0),
   };
 }
 
@@ -266,6 +267,27 @@ export class ClientsService {
       }
     }
     return { created, failed };
+  }
+
+  /**
+   * The client's conversation, created and linked when it has none yet (a document delivered
+   * before the portal was enabled still goes into the chat the client will see).
+   */
+  async conversationOf(doc: ClientDoc): Promise<string> {
+    if (doc.conversationId) return String(doc.conversationId);
+    const id = await this.ensureConversation(doc);
+    await this.clients.linkConversation(String(doc._id), id);
+    return id;
+  }
+
+  /** The firm's clients whose CNPJ starts with this 8-character root (matriz and filiais). */
+  findByCnpjRoot(firmId: string, root: string): Promise<ClientDoc[]> {
+    return this.clients.findByCnpjRoot(firmId, root);
+  }
+
+  /** Moves the client's count of unopened guias (delivery +1, first open −1). */
+  countUnopenedGuides(clientId: string, delta: number): Promise<void> {
+    return this.clients.incUnopenedGuides(clientId, delta);
   }
 
   private async ensureConversation(doc: ClientDoc): Promise<string> {

@@ -114,6 +114,12 @@ export class FileRepository {
       );
   }
 
+  async remove(fileId: string): Promise<void> {
+    const id = new ObjectId(fileId);
+    await this.db().collection('files.chunks').deleteMany({ files_id: id });
+    await this.db().collection('files.files').deleteOne({ _id: id });
+  }
+
   open(fileId: string): Readable {
     return this.bucket().openDownloadStream(new ObjectId(fileId));
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { ErrorCode, type FileItem } from '../../contract/index.js';
@@ -7,6 +8,8 @@ import type { Principal } from '../auth/principal.js';
 import { safeFileName } from './file-name.js';
 import { SNIFF_BYTES, sniffContentType } from './file-type.js';
 import { type FileUpload, FileRepository, type StoredFile, type StoredFileMeta } from './file.repository.js';
+
+export type { StoredFile };
 import { type IncomingFile, receiveSingleFile, type UploadRequest } from './multipart.js';
 
 @Injectable()
@@ -51,10 +54,17 @@ export class FilesService {
     return { id: file.id, name: file.name, contentType: file.meta.contentType, size: file.size };
   }
 
-  private async store(
+  /**
+   * Stores one incoming file (a multipart part) in GridFS as it streams: its type judged from
+   * the first bytes (and refused with UNSUPPORTED_FILE unless `accept` takes it), its name made
+   * safe, its SHA-256 computed on the way. `upload.discard()` removes it again.
+   */
+  async store(
     incoming: IncomingFile,
     owner: Omit<StoredFileMeta, 'contentType'>,
-  ): Promise<{ upload: FileUpload; file: StoredFile }> {
+    accept: (contentType: string) => boolean = () => true,
+  ): Promise<{ upload: FileUpload; file: StoredFile; sha256: string }> {
+    const hash = createHash('sha256');
     const head: Buffer[] = [];
     let headBytes = 0;
     let upload: FileUpload | undefined;
@@ -69,6 +79,9 @@ export class FilesService {
           'Tipo de arquivo não aceito: envie PDF, imagem, documento do Office ou XML',
         );
       }
+      if (!accept(contentType)) {
+        throw new AppError(400, ErrorCode.UnsupportedFile, 'Tipo de arquivo não aceito aqui');
+      }
       const started = this.files.createUpload(safeFileName(incoming.name, contentType), {
         ...owner,
         contentType,
@@ -79,6 +92,7 @@ export class FilesService {
     };
     try {
       for await (const chunk of incoming.data as AsyncIterable<Buffer>) {
+        hash.update(chunk);
         if (upload) {
           await upload.write(chunk);
           continue;
@@ -88,7 +102,7 @@ export class FilesService {
         if (headBytes >= SNIFF_BYTES) await begin();
       }
       const done = upload ?? (await begin());
-      return { upload: done, file: await done.finish() };
+      return { upload: done, file: await done.finish(), sha256: hash.digest('hex') };
     } catch (err) {
       await upload?.discard();
       throw err;
@@ -109,6 +123,30 @@ export class FilesService {
       item: { id: file.id, name: file.name, contentType: file.meta.contentType, size: file.size },
       stream: this.files.open(file.id),
     };
+  }
+
+  /** A stored file of the firm (documents keep their own access rules), or null. */
+  find(firmId: string, fileId: string): Promise<StoredFile | null> {
+    return this.files.find(firmId, fileId);
+  }
+
+  open(fileId: string): Readable {
+    return this.files.open(fileId);
+  }
+
+  /** A stored file's bytes (the worker reads guias); refuses files above `maxBytes`. */
+  async readAll(firmId: string, fileId: string, maxBytes: number): Promise<Buffer> {
+    const file = await this.files.find(firmId, fileId);
+    if (!file) throw notFound('File');
+    if (file.size > maxBytes) throw new AppError(413, ErrorCode.PayloadTooLarge, 'Arquivo grande demais');
+    const chunks: Buffer[] = [];
+    for await (const chunk of this.files.open(fileId) as AsyncIterable<Buffer>) chunks.push(chunk);
+    return Buffer.concat(chunks);
+  }
+
+  /** Removes a stored file (a batch file that turned out unusable). */
+  discard(fileId: string): Promise<void> {
+    return this.files.remove(fileId);
   }
 
   /** The firm's files among these ids (chat attaches them to messages). */

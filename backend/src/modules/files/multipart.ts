@@ -116,3 +116,113 @@ export async function receiveSingleFile<T>(
   if (!storing) throw missing();
   return storing;
 }
+
+export interface ManyFilesOptions {
+  /** The part name every file comes in. */
+  field: string;
+  maxFiles: number;
+  maxBytes: number;
+  tooLarge: () => AppError;
+  /** Text fields accepted besides the files (others are refused), each at most 1,000 bytes. */
+  fields?: readonly string[];
+}
+
+/**
+ * Reads a multipart body of files (all in `field`) and a few text fields, as it arrives:
+ * each file is handed to `store` in turn (the next one is not read before it is done), with
+ * the same limits as receiveSingleFile per file and `maxFiles` in all. On any failure every
+ * stored file is undone, the rest of the body is drained, and the promise rejects.
+ */
+export async function receiveFiles<T>(
+  req: UploadRequest,
+  opts: ManyFilesOptions,
+  store: (file: IncomingFile) => Promise<T>,
+  undo: (stored: T) => Promise<void>,
+): Promise<{ files: T[]; fields: Record<string, string> }> {
+  const allowed = new Set(opts.fields ?? []);
+  const missing = () => invalid(`Send the files in the multipart field "${opts.field}"`);
+  if (!/^multipart\/form-data\s*;/i.test(req.headers['content-type'] ?? '')) throw missing();
+  const perFile = opts.maxBytes + MULTIPART_OVERHEAD_BYTES;
+  if (Number(req.headers['content-length']) > opts.maxFiles * perFile + allowed.size * 2048) {
+    throw opts.tooLarge();
+  }
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({
+      headers: req.headers,
+      defParamCharset: 'utf8',
+      limits: {
+        fileSize: opts.maxBytes + 1,
+        files: opts.maxFiles,
+        fields: allowed.size,
+        fieldSize: 1000,
+        parts: opts.maxFiles + allowed.size,
+      },
+    });
+  } catch (err) {
+    throw invalid(`Invalid multipart body: ${(err as Error).message}`);
+  }
+
+  const stored: Promise<T>[] = [];
+  const fields: Record<string, string> = {};
+  let current: Readable | undefined;
+  let chain: Promise<unknown> = Promise.resolve();
+  let failure: Error | undefined;
+  let rejectFailed: (err: Error) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => (rejectFailed = reject));
+  failed.catch(() => undefined);
+  const fail = (err: Error) => {
+    if (failure) return;
+    failure = err;
+    req.unpipe(parser);
+    req.pause();
+    if (req.res && !req.res.writableFinished) req.res.once('finish', () => req.resume());
+    else req.resume();
+    current?.destroy(err);
+    rejectFailed(err);
+  };
+  const parsed = new Promise<void>((resolve) => parser.once('close', resolve));
+
+  parser.on('file', (name, stream, info) => {
+    if (name !== opts.field || failure) {
+      stream.resume();
+      if (!failure) fail(invalid(`Unexpected file field "${name}"`));
+      return;
+    }
+    current = stream;
+    stream.once('limit', () => fail(opts.tooLarge()));
+    const storing = store({ name: info.filename ?? '', data: stream });
+    stored.push(storing);
+    storing.catch(fail);
+    chain = storing.catch(() => undefined);
+  });
+  parser.on('field', (name, value, info) => {
+    if (!allowed.has(name)) return fail(invalid(`Unexpected field "${name}"`));
+    if (info.valueTruncated) return fail(invalid(`Field "${name}" is too long`));
+    fields[name] = value;
+  });
+  const tooMany = () => fail(invalid(`At most ${opts.maxFiles} files per request`));
+  parser.once('filesLimit', tooMany);
+  parser.once('fieldsLimit', () => fail(invalid('Too many fields')));
+  parser.once('partsLimit', tooMany);
+  parser.once('error', (err: Error) => fail(invalid(`Invalid multipart body: ${err.message}`)));
+  req.once('error', () => fail(invalid('The upload was interrupted')));
+  req.once('close', () => {
+    if (!req.complete) fail(invalid('The upload was interrupted'));
+  });
+  req.pipe(parser);
+
+  const undoAll = async () => {
+    for (const s of stored) await s.then(undo, () => undefined);
+  };
+  try {
+    await Promise.race([parsed, failed]);
+    await Promise.race([chain, failed]);
+    const files = await Promise.race([Promise.all(stored), failed]);
+    if (!files.length) throw missing();
+    return { files, fields };
+  } catch (err) {
+    await undoAll();
+    throw err;
+  }
+}

@@ -1,5 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { PendingPasswordsService } from '../clients/pending-passwords.service.js';
+import { GuideJobsService } from '../documents/guide-jobs.service.js';
 import { UnreadReminderService } from '../notifications/unread-reminder.service.js';
 import { JobName, type JobHandlers } from './job.types.js';
 
@@ -7,7 +8,12 @@ import { JobName, type JobHandlers } from './job.types.js';
 export function jobHandlers(app: INestApplicationContext): JobHandlers {
   const reminders = app.get(UnreadReminderService);
   const passwords = app.get(PendingPasswordsService);
+  const guides = app.get(GuideJobsService);
   return {
+    [JobName.GuideRead]: (data, context) => guides.processItem(data, context),
+    [JobName.DocumentSend]: (data) => guides.processSend(data),
+    [JobName.GuideReminder]: (data) => guides.processReminder(data),
+    [JobName.DocumentEmail]: (data) => guides.processEmail(data),
     [JobName.UnreadReminder]: (data) => reminders.process(data),
     [JobName.PortalPasswords]: (data, context) => passwords.process(data, context),
   };

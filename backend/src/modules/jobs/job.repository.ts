@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { type ConnectionOptions, type Job, Queue, Worker } from 'bullmq';
+import { type ConnectionOptions, type Job, Queue, QueueEvents, Worker } from 'bullmq';
 import { type AppConfig, APP_CONFIG } from '../../config/config.js';
 import {
   JOB_DEFAULTS,
@@ -21,6 +21,7 @@ export class JobRepository implements OnModuleDestroy {
   private readonly logger = new Logger('Jobs');
   private readonly queues = new Map<QueueName, Queue>();
   private readonly workers: Worker[] = [];
+  private readonly events = new Map<QueueName, QueueEvents>();
   private readonly connection: ConnectionOptions;
   private readonly prefix: string;
   private readonly lockMs: number;
@@ -95,6 +96,32 @@ export class JobRepository implements OnModuleDestroy {
     };
   }
 
+  /**
+   * Adds a job once per id and waits for its result (an api request whose answer the worker
+   * computes, like a guia's fields): rejects after `timeoutMs`, the job still runs.
+   */
+  async addAndWait<N extends JobName>(
+    name: N,
+    data: JobPayloads[N],
+    jobId: string,
+    timeoutMs: number,
+  ): Promise<unknown> {
+    const queueName = JOB_QUEUE[name];
+    let events = this.events.get(queueName);
+    if (!events) {
+      events = new QueueEvents(queueName, { connection: this.connection, prefix: this.prefix });
+      events.on('error', (err) => this.logger.warn(`queue events ${queueName}: ${err.message}`));
+      this.events.set(queueName, events);
+      await events.waitUntilReady();
+    }
+    const job = await this.queue(queueName).add(name, data, {
+      jobId,
+      removeOnComplete: { age: 3600 },
+      removeOnFail: { age: 24 * 3600 },
+    });
+    return job.waitUntilFinished(events, timeoutMs);
+  }
+
   /** Removes a waiting job; a job already running or gone is left alone. */
   async remove(name: JobName, jobId: string): Promise<void> {
     const job = await this.queue(JOB_QUEUE[name]).getJob(jobId);
@@ -109,7 +136,12 @@ export class JobRepository implements OnModuleDestroy {
         async (job: Job) => {
           const handler = handlers[job.name as JobName];
           if (!handler) throw new Error(`no handler for job ${job.name}`);
-          await handler(job.data, { reportProgress: (progress) => job.updateProgress({ ...progress }) });
+          const attempt = job.attemptsMade + 1;
+          return handler(job.data, {
+            reportProgress: (progress) => job.updateProgress({ ...progress }),
+            attempt,
+            lastAttempt: attempt >= (job.opts.attempts ?? 1),
+          });
         },
         {
           connection: this.connection,
@@ -136,6 +168,7 @@ export class JobRepository implements OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.close()));
+    await Promise.all([...this.events.values()].map((e) => e.close()));
     await Promise.all([...this.queues.values()].map((q) => q.close()));
   }
 }

@@ -21,6 +21,16 @@ export class JobsService {
     return this.jobs.status(name, firmId, jobId);
   }
 
+  /** Adds a job and waits for its result (see JobRepository.addAndWait). */
+  addAndWait<N extends JobName>(
+    name: N,
+    data: JobPayloads[N],
+    jobId: string,
+    timeoutMs: number,
+  ): Promise<unknown> {
+    return this.jobs.addAndWait(name, data, jobId, timeoutMs);
+  }
+
   remove(name: JobName, jobId: string): Promise<void> {
     return this.jobs.remove(name, jobId);
   }

@@ -6,6 +6,7 @@ export interface Mail {
   to: string[];
   subject: string;
   text: string;
+  attachments?: { filename: string; content: Buffer; contentType: string }[];
 }
 
 /** Outgoing mail over SMTP_URL; without it, mail is not configured and nothing is sent. */

@@ -4,11 +4,12 @@ import { ClientsModule } from '../clients/clients.module.js';
 import { JobsModule } from '../jobs/jobs.module.js';
 import { StaffModule } from '../staff/staff.module.js';
 import { MailRepository } from './mail.repository.js';
+import { MailService } from './mail.service.js';
 import { UnreadReminderService } from './unread-reminder.service.js';
 
 @Module({
   imports: [ChatModule, ClientsModule, JobsModule, StaffModule],
-  providers: [MailRepository, UnreadReminderService],
-  exports: [UnreadReminderService],
+  providers: [MailRepository, MailService, UnreadReminderService],
+  exports: [UnreadReminderService, MailService],
 })
 export class NotificationsModule {}

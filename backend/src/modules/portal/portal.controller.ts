@@ -5,7 +5,7 @@ import { Caller } from '../auth/auth.decorators.js';
 import type { ClientPrincipal } from '../auth/principal.js';
 import { PortalService } from './portal.service.js';
 
-const { me, changePassword, documents, serviceOrders } = api.me;
+const { me, changePassword, serviceOrders } = api.me;
 
 /** The client's own area; each feature is gated by its permission key on the server. */
 @Controller()
@@ -23,11 +23,6 @@ export class PortalController {
     @Input() { body }: EndpointInput<typeof changePassword>,
   ): Promise<void> {
     return this.portal.changePassword(caller, body);
-  }
-
-  @Endpoint(documents)
-  documents(@Caller() caller: ClientPrincipal): Promise<EndpointResponse<typeof documents>> {
-    return this.portal.documents(caller);
   }
 
   @Endpoint(serviceOrders)

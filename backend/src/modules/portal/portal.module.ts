@@ -4,7 +4,6 @@ import { AuditModule } from '../audit/audit.module.js';
 import { ClientsModule } from '../clients/clients.module.js';
 import { FirmsModule } from '../firms/firms.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
-import { DOCUMENT_MODEL, documentSchema } from './document.schema.js';
 import { PortalController } from './portal.controller.js';
 import { PortalRepository } from './portal.repository.js';
 import { PortalService } from './portal.service.js';
@@ -12,10 +11,7 @@ import { SERVICE_ORDER_MODEL, serviceOrderSchema } from './service-order.schema.
 
 @Module({
   imports: [
-    MongooseModule.forFeature([
-      { name: DOCUMENT_MODEL, schema: documentSchema },
-      { name: SERVICE_ORDER_MODEL, schema: serviceOrderSchema },
-    ]),
+    MongooseModule.forFeature([{ name: SERVICE_ORDER_MODEL, schema: serviceOrderSchema }]),
     AuditModule,
     ClientsModule,
     FirmsModule,

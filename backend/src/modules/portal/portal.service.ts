@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
   type ChangeOwnPasswordRequest,
-  type DocumentListResponse,
   ErrorCode,
   type MeResponse,
   type ServiceOrderListResponse,
@@ -53,21 +52,6 @@ export class PortalService {
     });
     // Whoever held the old password is out; this session stays.
     await this.sessions.endOtherSessions(caller);
-  }
-
-  async documents(caller: ClientPrincipal): Promise<DocumentListResponse> {
-    const docs = await this.portal.listDocuments(caller.firmId, caller.clientId, 200);
-    return {
-      items: docs.map((d) => ({
-        id: String(d._id),
-        kind: d.kind,
-        title: d.title,
-        competence: d.competence,
-        dueDate: d.dueDate ? d.dueDate.toISOString() : null,
-        amountCents: d.amountCents,
-        createdAt: d.createdAt.toISOString(),
-      })),
-    };
   }
 
   async serviceOrders(caller: ClientPrincipal): Promise<ServiceOrderListResponse> {

@@ -6,6 +6,7 @@ import type {
   SessionRevokedReason,
 } from '../../contract/index.js';
 import type { TokenBucket } from './socket-limits.js';
+import { Fanout, type RoomEmitter } from './broadcasts.js';
 
 /**
  * A session as this node's sockets know it: one object shared by all of the session's
@@ -70,40 +71,8 @@ export class RealtimeRepository {
     return this.server;
   }
 
-  toFirmStaff<E extends keyof ServerToClientEvents>(
-    firmId: string,
-    event: E,
-    ...args: Parameters<ServerToClientEvents[E]>
-  ): void {
-    this.io.to(rooms.firmStaff(firmId)).emit(event, ...args);
-  }
-
-  toClient<E extends keyof ServerToClientEvents>(
-    clientId: string,
-    event: E,
-    ...args: Parameters<ServerToClientEvents[E]>
-  ): void {
-    this.io.to(rooms.client(clientId)).emit(event, ...args);
-  }
-
-  /** The client's sockets that may see its chat. */
-  toClientChat<E extends keyof ServerToClientEvents>(
-    clientId: string,
-    event: E,
-    ...args: Parameters<ServerToClientEvents[E]>
-  ): void {
-    this.io.to(rooms.clientChat(clientId)).emit(event, ...args);
-  }
-
-  /** Both sides of a conversation, every tab, every node. */
-  toConversation<E extends keyof ServerToClientEvents>(
-    firmId: string,
-    clientId: string,
-    event: E,
-    ...args: Parameters<ServerToClientEvents[E]>
-  ): void {
-    this.io.to([rooms.firmStaff(firmId), rooms.clientChat(clientId)]).emit(event, ...args);
-  }
+  /** Fan-out by room (the same rules the worker's emitter follows). */
+  readonly fanout = new Fanout(() => this.io as unknown as RoomEmitter);
 
   /**
    * Puts the client's open sockets in (or out of) its chat room and the firm's presence

@@ -20,6 +20,7 @@ import { AuthService } from '../auth/auth.service.js';
 import type { StoredSession } from '../sessions/sessions.service.js';
 import type { Principal } from '../auth/principal.js';
 import { SESSION_COOKIE } from '../auth/session-cookie.js';
+import { subscribeBroadcasts } from './broadcasts.js';
 import { PresenceService } from '../presence/presence.service.js';
 import {
   type AppServer,
@@ -165,28 +166,22 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleInit(): void {
-    this.events.on('message.created', (e) => {
-      this.realtime.toConversation(e.firmId, e.clientId, 'message:new', e.message);
-      this.realtime.toFirmStaff(e.firmId, 'unread', e.unread);
-    });
-    this.events.on('message.redelivered', (e) =>
-      this.realtime.toConversation(e.firmId, e.clientId, 'message:new', e.message),
-    );
+    subscribeBroadcasts(this.events, this.realtime.fanout);
     this.events.on('conversation.read', (e) => {
-      this.realtime.toConversation(e.firmId, e.clientId, 'conversation:read', {
+      this.realtime.fanout.toConversation(e.firmId, e.clientId, 'conversation:read', {
         conversationId: e.conversationId,
         side: e.side,
         seq: e.seq,
       });
-      this.realtime.toFirmStaff(e.firmId, 'unread', e.unread);
+      this.realtime.fanout.toFirmStaff(e.firmId, 'unread', e.unread);
     });
     this.events.on('conversation.typing', (e) => {
       const payload = { conversationId: e.conversationId, typing: e.typing };
-      if (e.from === 'staff') this.realtime.toClientChat(e.clientId, 'typing', payload);
-      else this.realtime.toFirmStaff(e.firmId, 'typing', payload);
+      if (e.from === 'staff') this.realtime.fanout.toClientChat(e.clientId, 'typing', payload);
+      else this.realtime.fanout.toFirmStaff(e.firmId, 'typing', payload);
     });
     this.events.on('conversation.assigned', (e) =>
-      this.realtime.toFirmStaff(e.firmId, 'conversation:assigned', {
+      this.realtime.fanout.toFirmStaff(e.firmId, 'conversation:assigned', {
         conversationId: e.conversationId,
         assigneeId: e.assigneeId,
       }),
@@ -206,7 +201,7 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
     if (e.after.onlineStatus && !e.before.onlineStatus) {
       // Read after the join, so a change in between reaches them in this value or as an event.
       const online = (await this.presence.online('staff', e.firmId)).size > 0;
-      this.realtime.toClient(e.clientId, 'presence:firm', { online });
+      this.realtime.fanout.toClient(e.clientId, 'presence:firm', { online });
     }
   }
 
@@ -565,8 +560,8 @@ export class RealtimeService implements OnModuleInit, OnModuleDestroy {
   /** Tells the firm's staff when a colleague or a client comes online (first socket) or goes (last). */
   private announce(s: LocalSession, online: boolean): void {
     if (s.kind === 'staff')
-      this.realtime.toFirmStaff(s.firmId, 'presence:staff', { staffId: s.subjectId, online });
-    else this.realtime.toFirmStaff(s.firmId, 'presence:client', { clientId: s.subjectId, online });
+      this.realtime.fanout.toFirmStaff(s.firmId, 'presence:staff', { staffId: s.subjectId, online });
+    else this.realtime.fanout.toFirmStaff(s.firmId, 'presence:client', { clientId: s.subjectId, online });
   }
 
   private async refreshFirm(firmId: string): Promise<void> {
