@@ -152,8 +152,10 @@ describe('documents and guias (guide-delivery worker)', () => {
       reading: 0,
     });
     // Every change reached the staff socket live.
-    expect(progress.some((p) => p.fileName === 'das-c1.pdf' && p.status === 'delivered')).toBe(true);
-    expect(progress.some((p) => p.fileName === 'gfd-matriz.pdf' && p.status === 'review')).toBe(true);
+    const seen = (name: string, status: string) =>
+      progress.some((p) => p.fileName === name && p.status === status);
+    await expect.poll(() => seen(first.fileName, 'delivered'), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => seen('gfd-matriz.pdf', 'review'), { timeout: 10_000 }).toBe(true);
 
     // The client got the card live, once, through the chat's path.
     const docId = by['das-c1.pdf'].documentId!;
