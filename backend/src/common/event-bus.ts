@@ -45,8 +45,11 @@ export interface DomainEvents {
   'conversation.assigned': { firmId: string; conversationId: string; assigneeId: string | null };
   /** An item of a batch of guias changed (queued, reading, delivered, review…). */
   'batch.progress': { firmId: string; batchId: string; item: BatchItem };
-  /** A document changed (opened, downloaded, paid, replaced): its client and the firm see it. */
-  'document.updated': { firmId: string; document: Document };
+  /**
+   * A document changed (delivered, opened, downloaded, paid, replaced): the firm sees it, and
+   * its client when its permissions show it that document.
+   */
+  'document.updated': { firmId: string; document: Document; clientMaySee: boolean };
 }
 
 type Handler<K extends keyof DomainEvents> = (payload: DomainEvents[K]) => Promise<void> | void;

@@ -398,6 +398,10 @@ describe('documents and guias (guide-delivery worker)', () => {
     const c = await makePortalClient(t, staff, { documents: true, chat: true }); // no dasSimples
     const das = await makeGuiaPdf({ layout: 'das', cnpj: c.client.cnpj, competence: '2026-09' });
     const gps = await makeGuiaPdf({ layout: 'gps', cnpj: c.client.cnpj, competence: '2026-09' });
+    const socket = await openSocket(t.url, c.token, sockets);
+    const seen: { messages: Message[]; updates: string[] } = { messages: [], updates: [] };
+    socket.on('message:new', (m) => seen.messages.push(m));
+    socket.on('document:updated', (e) => seen.updates.push(e.document.id));
     const created = await upload(
       '/api/documents/batches',
       [
@@ -409,6 +413,23 @@ describe('documents and guias (guide-delivery worker)', () => {
     const batch = await settle(created.body.id);
     const [dasItem, gpsItem] = batch.items;
     expect(dasItem.status).toBe('delivered');
+    // The GPS reaches the client live; the DAS, which its permissions hide, neither in the chat
+    // nor as an update (it is filed, and staff see it was delivered to the portal only).
+    await expect
+      .poll(() => seen.messages.some((m) => m.document?.id === gpsItem.documentId), { timeout: 10_000 })
+      .toBe(true);
+    await expect.poll(() => seen.updates.includes(gpsItem.documentId!), { timeout: 10_000 }).toBe(true);
+    expect(seen.messages.some((m) => m.document?.id === dasItem.documentId)).toBe(false);
+    expect(seen.updates).not.toContain(dasItem.documentId);
+    const history = await t
+      .http()
+      .get(`/api/conversations/${c.client.conversationId}/messages`)
+      .set(staff.auth)
+      .expect(200);
+    expect((history.body.items as Message[]).some((m) => m.document?.id === dasItem.documentId)).toBe(false);
+    const dasDetail = (await t.http().get(`/api/documents/${dasItem.documentId}`).set(staff.auth).expect(200))
+      .body;
+    expect(dasDetail.trail).toEqual([expect.objectContaining({ event: 'delivered', channel: 'portal' })]);
     // DAS needs dasSimples: hidden from this client, and 404 by id.
     const mine = await t.http().get('/api/me/documents').set(c.auth).expect(200);
     expect((mine.body.items as Document[]).map((d) => d.type)).toEqual(['gps']);

@@ -5,15 +5,18 @@ import {
   GUIA_TYPE_LABELS,
   CATEGORY_LABELS,
   type GuiaType,
+  type Permissions,
 } from '../../contract/index.js';
 import { EventBus } from '../../common/event-bus.js';
 import { type AppConfig, APP_CONFIG } from '../../config/config.js';
 import { ChatService } from '../chat/chat.service.js';
+import type { GuiaFields } from './guia/read-guia.js';
 import type { ClientDoc } from '../clients/client.schema.js';
 import { ClientsService } from '../clients/clients.service.js';
 import { JobName } from '../jobs/job.types.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import {
+  visibleTo,
   brCompetence,
   brDate,
   brl,
@@ -25,18 +28,13 @@ import {
 import { DocumentRepository } from './document.repository.js';
 import type { DocumentDoc, DocumentSender, TrailDoc } from './document.schema.js';
 
-/** Guia fields as read from the PDF (all null when it is not a guia or was not read). */
-export interface GuiaData {
+/**
+ * What a document keeps of a guia's reading (not who it belongs to: routing used that), all
+ * null when it is not a guia or was not read; `type` may be a contract type no reader prints.
+ */
+export type GuiaData = Omit<GuiaFields, 'type' | 'cnpj' | 'cnpjRoot' | 'companyName'> & {
   type: GuiaType | null;
-  competence: string | null;
-  dueDate: string | null;
-  payUntil: string | null;
-  amountCents: number | null;
-  documentNumber: string | null;
-  barcode: string | null;
-  linhaDigitavel: string | null;
-  pix: boolean;
-}
+};
 export const NO_GUIA_DATA: GuiaData = {
   type: null,
   competence: null,
@@ -115,7 +113,8 @@ export class DeliveryService {
       clientId: new Types.ObjectId(clientId),
       category: d.category,
       type: isGuia ? (d.guia.type ?? 'outros') : null,
-      title: documentTitle(d.category, d.guia, d.file.name),
+      // The sender's "Título do envio" when given, else what the document is.
+      title: d.message ?? documentTitle(d.category, d.guia, d.file.name),
       message: d.message,
       fileId: d.file.id,
       fileName: d.file.name,
@@ -143,32 +142,39 @@ export class DeliveryService {
       await this.documents.releaseHash(clientId, d.file.sha256, d.documentId).catch(() => undefined);
       throw err;
     }
-    const firstTime = doc.messageSeq === null;
-    if (firstTime && doc.status === 'pending') await this.replaceOlder(doc);
-    const conversationId = await this.clients.conversationOf(d.client);
-    const message = await this.chat.post({
-      firmId: d.firmId,
-      clientId,
-      conversationId,
-      sender: d.sender,
-      clientMessageId: `document:${String(doc._id)}`,
-      text: this.messageText(doc),
-      document: toMessageDocument(doc),
-    });
+    const firstTime = !doc.trail.some((t) => t.event === 'delivered');
+    if (firstTime && doc.status === 'pending') await this.replaceOlder(doc, d.client.permissions);
+    // In the chat when the client may see it there (a DAS needs `dasSimples`…); what the client
+    // sends always reaches the firm's conversation.
+    const inChat = d.origin === 'client' || visibleTo(doc, d.client.permissions);
+    let messageSeq: number | null = null;
+    if (inChat) {
+      const conversationId = await this.clients.conversationOf(d.client);
+      const message = await this.chat.post({
+        firmId: d.firmId,
+        clientId,
+        conversationId,
+        sender: d.sender,
+        clientMessageId: `document:${String(doc._id)}`,
+        text: this.messageText(doc),
+        document: toMessageDocument(doc),
+      });
+      messageSeq = message.seq;
+    }
     if (firstTime) {
-      const entry: TrailDoc = trail('delivered', 'chat');
-      await this.documents.record(String(doc._id), entry, { messageSeq: message.seq });
-      doc = { ...doc, messageSeq: message.seq, trail: [...doc.trail, entry] };
+      const entry: TrailDoc = trail('delivered', inChat ? 'chat' : 'portal');
+      await this.documents.record(String(doc._id), entry, { messageSeq });
+      doc = { ...doc, messageSeq, trail: [...doc.trail, entry] };
       if (doc.category === 'guia' && doc.origin === 'firm')
         await this.clients.countUnopenedGuides(clientId, 1);
       await this.scheduleFollowUp(doc, d.client);
     }
-    await this.events.emit('document.updated', { firmId: d.firmId, document: toDocument(doc) });
+    await this.publish(doc, d.client.permissions);
     return { kind: 'delivered', doc };
   }
 
   /** A reissued guia (same type and competence) replaces the client's older pending one. */
-  private async replaceOlder(doc: DocumentDoc): Promise<void> {
+  private async replaceOlder(doc: DocumentDoc, permissions: Permissions): Promise<void> {
     if (!doc.type || !doc.competence || doc.type === 'outros') return;
     const all = await this.documents.listByClient(String(doc.firmId), String(doc.clientId));
     for (const old of all) {
@@ -180,19 +186,16 @@ export class DeliveryService {
         { status: 'replaced' },
         null,
       );
-      if (before) {
-        await this.events.emit('document.updated', {
-          firmId: String(doc.firmId),
-          document: toDocument({ ...before, status: 'replaced' }),
-        });
-      }
+      if (!before) continue;
+      // A guia that will never be paid is no longer one the client has to open.
+      if (before.opens === 0 && before.origin === 'firm')
+        await this.clients.countUnopenedGuides(String(before.clientId), -1);
+      await this.publish({ ...before, status: 'replaced' }, permissions);
     }
   }
 
   private messageText(doc: DocumentDoc): string {
-    const parts: string[] = [];
-    if (doc.message) parts.push(doc.message);
-    parts.push(doc.title);
+    const parts = [doc.title];
     if (doc.amountCents !== null) parts.push(brl(doc.amountCents));
     const by = payBy(doc);
     if (doc.category === 'guia' && by) parts.push(`vence em ${brDate(by)}`);
@@ -228,6 +231,20 @@ export class DeliveryService {
         0,
       );
     }
+  }
+
+  /**
+   * Tells the firm's staff, and the client when its permissions show it this document, that it
+   * changed (`permissions`: the client's, read here when the caller has not got them).
+   */
+  async publish(doc: DocumentDoc, permissions?: Permissions): Promise<void> {
+    const firmId = String(doc.firmId);
+    const perms = permissions ?? (await this.clients.findById(firmId, String(doc.clientId)))?.permissions;
+    await this.events.emit('document.updated', {
+      firmId,
+      document: toDocument(doc),
+      clientMaySee: !!perms && visibleTo(doc, perms),
+    });
   }
 
   /** Stops a guia's reminders (paid or replaced); a reminder that fires anyway checks the status. */

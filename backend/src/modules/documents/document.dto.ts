@@ -1,5 +1,6 @@
 import type {
   BatchItem,
+  Permissions,
   Document,
   DocumentStatus,
   MessageDocument,
@@ -102,3 +103,10 @@ export const brCompetence = (ym: string) =>
   `${MONTHS[Number(ym.slice(5, 7)) - 1] ?? ym.slice(5, 7)}/${ym.slice(0, 4)}`;
 export const brl = (cents: number) =>
   (cents / 100).toLocaleString('pt-BR', { style: 'currency', currency: 'BRL' });
+
+/** Who sees what: DAS needs `dasSimples`, DAS-MEI `dasMei`, everything else `documents`. */
+export function visibleTo(doc: Pick<DocumentDoc, 'type'>, p: Permissions): boolean {
+  if (doc.type === 'das') return p.dasSimples;
+  if (doc.type === 'das-mei') return p.dasMei;
+  return p.documents;
+}

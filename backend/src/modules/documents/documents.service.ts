@@ -6,7 +6,6 @@ import {
   type BatchItem,
   type BatchSummary,
   clientSendFieldsSchema,
-  DOCUMENT_CATEGORIES,
   type Document,
   type DocumentCategory,
   type DocumentDetail,
@@ -14,22 +13,27 @@ import {
   ErrorCode,
   type ListDocumentsQuery,
   type MyDocumentsResponse,
-  type Permissions,
   sendDocumentFieldsSchema,
 } from '../../contract/index.js';
 import { AppError, notFound, validationFailed } from '../../common/errors.js';
-import { EventBus } from '../../common/event-bus.js';
 import { type AppConfig, APP_CONFIG } from '../../config/config.js';
 import type { ClientPrincipal, StaffPrincipal } from '../auth/principal.js';
 import { ClientsService } from '../clients/clients.service.js';
 import { safeFileName } from '../files/file-name.js';
-import { FilesService, type StoredFile } from '../files/files.service.js';
+import { FilesService, type StoredFile, type UploadOwner, uploadOwner } from '../files/files.service.js';
 import { type IncomingFile, receiveFiles, type UploadRequest } from '../files/multipart.js';
 import { JobName } from '../jobs/job.types.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { BatchRepository } from './batch.repository.js';
 import { DeliveryService, NO_GUIA_DATA, trail } from './delivery.service.js';
-import { effectiveStatus, toBatchItem, toDocument, toTrailEntry, todayInBrazil } from './document.dto.js';
+import {
+  effectiveStatus,
+  toBatchItem,
+  toDocument,
+  toTrailEntry,
+  todayInBrazil,
+  visibleTo,
+} from './document.dto.js';
 import { DocumentRepository, TRAIL_MAX } from './document.repository.js';
 import type { BatchDoc, BatchItemDoc, DocumentDoc } from './document.schema.js';
 import type { JobAnswer } from './guide-jobs.service.js';
@@ -43,13 +47,6 @@ const LIST_SCAN_MAX = 5000;
 const SEND_WAIT_MS = 30_000;
 
 type Received = { ok: true; file: StoredFile; sha256: string } | { ok: false; name: string; reason: string };
-
-/** Who sees what: DAS needs `dasSimples`, DAS-MEI `dasMei`, everything else `documents`. */
-export function visibleTo(doc: Pick<DocumentDoc, 'type'>, p: Permissions): boolean {
-  if (doc.type === 'das') return p.dasSimples;
-  if (doc.type === 'das-mei') return p.dasMei;
-  return p.documents;
-}
 
 export interface RequestMeta {
   ip: string | null;
@@ -68,7 +65,6 @@ export class DocumentsService {
     private readonly clients: ClientsService,
     private readonly files: FilesService,
     private readonly jobs: JobsService,
-    private readonly events: EventBus,
   ) {}
 
   private get maxBytes() {
@@ -100,11 +96,7 @@ export class DocumentsService {
     batch: BatchDoc,
     req: UploadRequest,
   ): Promise<BatchItemDoc[]> {
-    const owner = {
-      firmId: caller.firmId,
-      uploader: { kind: 'staff' as const, id: caller.staffId },
-      conversationId: null,
-    };
+    const owner = uploadOwner(caller);
     const { files } = await receiveFiles<Received>(
       req,
       { field: 'files', maxFiles: FILES_PER_REQUEST, maxBytes: this.maxBytes, tooLarge: this.tooLarge },
@@ -130,8 +122,12 @@ export class DocumentsService {
       read: null,
       createdAt: now,
     }));
+    const before = batch.itemIds.length;
     await this.batches.addItems(batch, items);
-    for (const item of items) {
+    // Fair turns between batches: a file's priority is its place in its batch, so the first
+    // files of a firm's new batch go before the 900th file of another's (a single send, a
+    // review assignment and reminders carry no priority and go before all of them).
+    for (const [i, item] of items.entries()) {
       if (item.status !== 'queued') continue;
       const itemId = String(item._id);
       await this.jobs.addOnce(
@@ -139,15 +135,13 @@ export class DocumentsService {
         { firmId: caller.firmId, batchId: String(batch._id), itemId },
         `guide-read-${itemId}`,
         0,
+        before + i + 1,
       );
     }
     return items;
   }
 
-  private async storePdf(
-    incoming: IncomingFile,
-    owner: { firmId: string; uploader: { kind: 'staff'; id: string }; conversationId: null },
-  ): Promise<Received> {
+  private async storePdf(incoming: IncomingFile, owner: UploadOwner): Promise<Received> {
     try {
       const { file, sha256 } = await this.files.store(incoming, owner, (t) => t === 'application/pdf');
       return { ok: true, file, sha256 };
@@ -254,24 +248,13 @@ export class DocumentsService {
   // ---- single sends ---------------------------------------------------------------------
 
   async send(caller: StaffPrincipal, req: UploadRequest): Promise<Document> {
-    const owner = {
-      firmId: caller.firmId,
-      uploader: { kind: 'staff' as const, id: caller.staffId },
-      conversationId: null,
-    };
-    const { files, fields } = await receiveFiles(
-      req,
-      {
-        field: 'file',
-        maxFiles: 1,
-        maxBytes: this.maxBytes,
-        tooLarge: this.tooLarge,
-        fields: ['clientId', 'category', 'title', 'fileName', 'emailUntil'],
-      },
-      (incoming) => this.files.store(incoming, owner),
-      ({ upload }) => upload.discard(),
-    );
-    const { file, sha256 } = files[0];
+    const { file, sha256, fields } = await this.receiveOne(caller, req, [
+      'clientId',
+      'category',
+      'title',
+      'fileName',
+      'emailUntil',
+    ]);
     const discard = () => this.files.discard(file.id).catch(() => undefined);
     const parsed = sendDocumentFieldsSchema.safeParse(fields);
     if (!parsed.success) {
@@ -384,9 +367,9 @@ export class DocumentsService {
     const before = await this.documents.setStatus(String(doc._id), ['pending'], set, entry);
     if (!before) throw new AppError(409, ErrorCode.Conflict, 'Esta guia não está a pagar');
     await this.delivery.stopReminders(String(doc._id));
-    const after = toDocument({ ...before, ...set });
-    await this.events.emit('document.updated', { firmId: String(doc.firmId), document: after });
-    return after;
+    const after = { ...before, ...set };
+    await this.delivery.publish(after);
+    return toDocument(after);
   }
 
   // ---- the client's area ---------------------------------------------------------------
@@ -440,7 +423,7 @@ export class DocumentsService {
       await this.clients.countUnopenedGuides(caller.clientId, -1);
     }
     const after = { ...doc, opens: 1, openedAt: entry?.at ?? new Date() };
-    await this.events.emit('document.updated', { firmId: caller.firmId, document: toDocument(after) });
+    await this.delivery.publish(after, caller.permissions);
     return after;
   }
 
@@ -464,38 +447,38 @@ export class DocumentsService {
         doc.downloadedAt ? {} : { downloadedAt: new Date() },
       );
       if (!doc.downloadedAt) {
-        const after = { ...doc, downloadedAt: new Date() };
-        await this.events.emit('document.updated', { firmId: caller.firmId, document: toDocument(after) });
+        await this.delivery.publish({ ...doc, downloadedAt: new Date() }, caller.permissions);
       }
     }
     return { doc, stream: this.files.open(doc.fileId) };
   }
 
-  /** A file the client sends to the firm: stored, filed under the client, posted in the chat. */
-  private async receiveFromClient(
+  /** The request's one file (stored as the caller's upload) and its text fields. */
+  private async receiveOne(
+    caller: StaffPrincipal | ClientPrincipal,
+    req: UploadRequest,
+    fields: readonly string[],
+    accept?: (contentType: string) => boolean,
+  ): Promise<{ file: StoredFile; sha256: string; fields: Record<string, string> }> {
+    const owner = uploadOwner(caller);
+    const received = await receiveFiles(
+      req,
+      { field: 'file', maxFiles: 1, maxBytes: this.maxBytes, tooLarge: this.tooLarge, fields },
+      (incoming) => this.files.store(incoming, owner, accept),
+      ({ upload }) => upload.discard(),
+    );
+    const [{ file, sha256 }] = received.files;
+    return { file, sha256, fields: received.fields };
+  }
+
+  /** A file the client sends to the firm (never from a read-only session). */
+  private receiveFromClient(
     caller: ClientPrincipal,
     req: UploadRequest,
     accept?: (contentType: string) => boolean,
   ): Promise<{ file: StoredFile; sha256: string; fields: Record<string, string> }> {
     if (caller.impersonator) throw readOnly();
-    const owner = {
-      firmId: caller.firmId,
-      uploader: { kind: 'client' as const, id: caller.clientId },
-      conversationId: null,
-    };
-    const { files, fields } = await receiveFiles(
-      req,
-      {
-        field: 'file',
-        maxFiles: 1,
-        maxBytes: this.maxBytes,
-        tooLarge: this.tooLarge,
-        fields: ['title', 'category'],
-      },
-      (incoming) => this.files.store(incoming, owner, accept),
-      ({ upload }) => upload.discard(),
-    );
-    return { file: files[0].file, sha256: files[0].sha256, fields };
+    return this.receiveOne(caller, req, ['title', 'category'], accept);
   }
 
   private async deliverFromClient(
@@ -571,6 +554,3 @@ export class DocumentsService {
     );
   }
 }
-
-export const isCategory = (v: string): v is DocumentCategory =>
-  (DOCUMENT_CATEGORIES as readonly string[]).includes(v);

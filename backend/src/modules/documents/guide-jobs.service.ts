@@ -12,14 +12,14 @@ import { type JobContext, JobName, type JobPayloads } from '../jobs/job.types.js
 import { JobsService } from '../jobs/jobs.service.js';
 import { MailService } from '../notifications/mail.service.js';
 import { BatchRepository } from './batch.repository.js';
-import { DeliveryService, type GuiaData, NO_GUIA_DATA, trail } from './delivery.service.js';
+import { DeliveryService, documentTitle, type GuiaData, NO_GUIA_DATA, trail } from './delivery.service.js';
 import {
   brDate,
   brl,
   effectiveStatus,
+  visibleTo,
   payBy,
   toBatchItem,
-  toDocument,
   toMessageDocument,
 } from './document.dto.js';
 import { DocumentRepository, TRAIL_MAX } from './document.repository.js';
@@ -267,11 +267,14 @@ export class GuideJobsService {
     // A job run again after it reminded: nothing more (the chat post alone is deduplicated too).
     if (doc.trail.some((t) => t.event === 'reminded' && t.note === job.when)) return;
     const client = await this.clients.findById(job.firmId, String(doc.clientId));
-    if (!client) return;
+    // A client whose permissions hide this guia is not reminded of it (nor shown it in the chat).
+    if (!client || !visibleTo(doc, client.permissions)) return;
     const by = payBy(doc);
     const when = job.when === 'due' ? 'vence hoje' : `vence em ${brDate(by ?? '')}`;
     const amount = doc.amountCents !== null ? ` (${brl(doc.amountCents)})` : '';
-    const text = `Lembrete: ${doc.title}${amount} ${when}. Se já pagou, anexe o comprovante em "Já paguei".`;
+    // Named by what it is (the sender's own title may not say it is a guia).
+    const name = documentTitle('guia', doc, doc.fileName);
+    const text = `Lembrete: ${name}${amount} ${when}. Se já pagou, anexe o comprovante em "Já paguei".`;
     const conversationId = await this.clients.conversationOf(client);
     await this.chat.post({
       firmId: job.firmId,
@@ -286,7 +289,7 @@ export class GuideJobsService {
     if (client.email && this.config.SMTP_URL) {
       await this.mail.send({
         to: [client.email],
-        subject: `${doc.title}${amount}: ${when}`,
+        subject: `${name}${amount}: ${when}`,
         text: `${text}\n\nAbrir no portal: ${this.config.PUBLIC_URL}/@${await this.firmSlug(job.firmId)}/app/processos?doc=${job.documentId}`,
       });
       await this.documents.record(job.documentId, trail('reminded', 'email', { note: job.when }));
@@ -320,7 +323,7 @@ export class GuideJobsService {
         attachments: [{ filename: doc.fileName, content: file, contentType: doc.contentType }],
       });
       await this.documents.record(job.documentId, trail('emailed', 'email', { note: client.email }));
-      await this.publish(doc.firmId, job.documentId);
+      await this.publish(job.firmId, job.documentId);
     } catch (err) {
       const note = `tentativa ${job.attempt}: ${String((err as Error).message ?? err).slice(0, 200)}`;
       if (doc.trail.length < TRAIL_MAX)
@@ -338,9 +341,8 @@ export class GuideJobsService {
     }
   }
 
-  private async publish(firmId: unknown, documentId: string): Promise<void> {
-    const doc = await this.documents.findById(String(firmId), documentId);
-    if (doc)
-      await this.events.emit('document.updated', { firmId: String(firmId), document: toDocument(doc) });
+  private async publish(firmId: string, documentId: string): Promise<void> {
+    const doc = await this.documents.findById(firmId, documentId);
+    if (doc) await this.delivery.publish(doc);
   }
 }

@@ -10,6 +10,20 @@ import { SNIFF_BYTES, sniffContentType } from './file-type.js';
 import { type FileUpload, FileRepository, type StoredFile, type StoredFileMeta } from './file.repository.js';
 
 export type { StoredFile };
+
+/** Who stored a file: the caller, its firm; shared in no conversation yet. */
+export type UploadOwner = Omit<StoredFileMeta, 'contentType'>;
+
+export function uploadOwner(caller: Principal): UploadOwner {
+  return {
+    firmId: caller.firmId,
+    uploader:
+      caller.kind === 'staff'
+        ? { kind: 'staff', id: caller.staffId }
+        : { kind: 'client', id: caller.clientId },
+    conversationId: null,
+  };
+}
 import { type IncomingFile, receiveSingleFile, type UploadRequest } from './multipart.js';
 
 @Injectable()
@@ -32,14 +46,7 @@ export class FilesService {
    */
   async upload(caller: Principal, body: UploadRequest): Promise<FileItem> {
     this.assertCanUse(caller);
-    const owner = {
-      firmId: caller.firmId,
-      uploader:
-        caller.kind === 'staff'
-          ? { kind: 'staff' as const, id: caller.staffId }
-          : { kind: 'client' as const, id: caller.clientId },
-      conversationId: null,
-    };
+    const owner = uploadOwner(caller);
     const { file } = await receiveSingleFile(
       body,
       {
@@ -61,7 +68,7 @@ export class FilesService {
    */
   async store(
     incoming: IncomingFile,
-    owner: Omit<StoredFileMeta, 'contentType'>,
+    owner: UploadOwner,
     accept: (contentType: string) => boolean = () => true,
   ): Promise<{ upload: FileUpload; file: StoredFile; sha256: string }> {
     const hash = createHash('sha256');

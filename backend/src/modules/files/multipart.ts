@@ -29,14 +29,8 @@ export interface SingleFileOptions {
 const invalid = (message: string) => new AppError(400, ErrorCode.ValidationFailed, message);
 
 /**
- * Reads a multipart body that holds exactly one part, the file in `field`, as it
- * arrives: `store` gets the file's bytes as a stream and writes them somewhere,
- * `undo` removes what `store` wrote when the rest of the body turns out wrong.
- * Every limit applies while reading: the file's byte `maxBytes + 1` ends the
- * upload with `tooLarge()`; a field, a second part or a second file is refused.
- * On any failure the rest of the body is read and dropped (never held), `store`
- * sees the error on its stream and cleans up after itself, and the promise
- * rejects only once that is done.
+ * Reads a multipart body that holds exactly one part, the file in `field` (receiveFiles with
+ * one file and no fields): a field, a second part or a second file is refused.
  */
 export async function receiveSingleFile<T>(
   req: UploadRequest,
@@ -44,94 +38,24 @@ export async function receiveSingleFile<T>(
   store: (file: IncomingFile) => Promise<T>,
   undo: (stored: T) => Promise<void>,
 ): Promise<T> {
-  const missing = () => invalid(`Send the file in the multipart field "${opts.field}"`);
-  // busboy would also parse urlencoded bodies; only a multipart form can carry a file.
-  if (!/^multipart\/form-data\s*;/i.test(req.headers['content-type'] ?? '')) throw missing();
-  if (Number(req.headers['content-length']) > opts.maxBytes + MULTIPART_OVERHEAD_BYTES) throw opts.tooLarge();
-
-  let parser: busboy.Busboy;
-  try {
-    parser = busboy({
-      headers: req.headers,
-      // Browsers send file names as raw UTF-8 bytes.
-      defParamCharset: 'utf8',
-      // A second part of any kind gets its headers parsed, so it can be refused (never stored).
-      // busboy reports 'limit' when a file reaches fileSize: byte maxBytes + 1 is the first refused.
-      limits: { fileSize: opts.maxBytes + 1, files: 1, fields: 0, parts: 2 },
-    });
-  } catch (err) {
-    throw invalid(`Invalid multipart body: ${(err as Error).message}`);
-  }
-
-  let file: Readable | undefined;
-  let storing: Promise<T> | undefined;
-  let failure: Error | undefined;
-  let rejectFailed: (err: Error) => void = () => undefined;
-  const failed = new Promise<never>((_, reject) => (rejectFailed = reject));
-  // A failure after the body was read successfully (the store's own error) is reported by `storing`.
-  failed.catch(() => undefined);
-  const fail = (err: Error) => {
-    if (failure) return;
-    failure = err;
-    req.unpipe(parser);
-    // Hold the rest back until the answer is out, so the client learns early and stops
-    // sending; then drain it unread rather than close, so clients that finish sending
-    // before they read still get the answer.
-    req.pause();
-    if (req.res && !req.res.writableFinished) req.res.once('finish', () => req.resume());
-    else req.resume();
-    file?.destroy(err);
-    rejectFailed(err);
-  };
-  const parsed = new Promise<void>((resolve) => parser.once('close', resolve));
-
-  parser.on('file', (name, stream, info) => {
-    if (name !== opts.field) {
-      stream.resume();
-      fail(missing());
-      return;
-    }
-    file = stream;
-    stream.once('limit', () => fail(opts.tooLarge()));
-    storing = store({ name: info.filename ?? '', data: stream });
-    storing.catch(fail);
-  });
-  const onlyTheFile = () => fail(invalid(`Send only the file, in the multipart field "${opts.field}"`));
-  parser.once('filesLimit', onlyTheFile);
-  parser.once('fieldsLimit', onlyTheFile);
-  parser.once('partsLimit', onlyTheFile);
-  parser.once('error', (err: Error) => fail(invalid(`Invalid multipart body: ${err.message}`)));
-  req.once('error', () => fail(invalid('The upload was interrupted')));
-  req.once('close', () => {
-    if (!req.complete) fail(invalid('The upload was interrupted'));
-  });
-  req.pipe(parser);
-
-  try {
-    await Promise.race([parsed, failed]);
-  } catch (err) {
-    if (storing) await storing.then(undo, () => undefined);
-    throw err;
-  }
-  if (!storing) throw missing();
-  return storing;
+  const { files } = await receiveFiles(req, { ...opts, maxFiles: 1 }, store, undo);
+  return files[0];
 }
 
-export interface ManyFilesOptions {
-  /** The part name every file comes in. */
-  field: string;
+export interface ManyFilesOptions extends SingleFileOptions {
   maxFiles: number;
-  maxBytes: number;
-  tooLarge: () => AppError;
   /** Text fields accepted besides the files (others are refused), each at most 1,000 bytes. */
   fields?: readonly string[];
 }
 
 /**
  * Reads a multipart body of files (all in `field`) and a few text fields, as it arrives:
- * each file is handed to `store` in turn (the next one is not read before it is done), with
- * the same limits as receiveSingleFile per file and `maxFiles` in all. On any failure every
- * stored file is undone, the rest of the body is drained, and the promise rejects.
+ * `store` gets each file's bytes as a stream in turn (the next is not read before it is
+ * done) and writes them somewhere, `undo` removes what `store` wrote when the rest of the
+ * body turns out wrong. Every limit applies while reading: a file's byte `maxBytes + 1` ends
+ * the upload with `tooLarge()`; a file past `maxFiles`, an unknown field or a file under
+ * another name is refused. On any failure the rest of the body is read and dropped (never
+ * held), every stored file is undone, and the promise rejects only once that is done.
  */
 export async function receiveFiles<T>(
   req: UploadRequest,
@@ -140,7 +64,9 @@ export async function receiveFiles<T>(
   undo: (stored: T) => Promise<void>,
 ): Promise<{ files: T[]; fields: Record<string, string> }> {
   const allowed = new Set(opts.fields ?? []);
-  const missing = () => invalid(`Send the files in the multipart field "${opts.field}"`);
+  const what = opts.maxFiles === 1 ? 'the file' : 'the files';
+  const missing = () => invalid(`Send ${what} in the multipart field "${opts.field}"`);
+  // busboy would also parse urlencoded bodies; only a multipart form can carry a file.
   if (!/^multipart\/form-data\s*;/i.test(req.headers['content-type'] ?? '')) throw missing();
   const perFile = opts.maxBytes + MULTIPART_OVERHEAD_BYTES;
   if (Number(req.headers['content-length']) > opts.maxFiles * perFile + allowed.size * 2048) {
@@ -150,13 +76,16 @@ export async function receiveFiles<T>(
   try {
     parser = busboy({
       headers: req.headers,
+      // Browsers send file names as raw UTF-8 bytes.
       defParamCharset: 'utf8',
+      // A part past the limits gets its headers parsed, so it can be refused (never stored);
+      // busboy reports 'limit' when a file reaches fileSize: byte maxBytes + 1 is the first refused.
       limits: {
         fileSize: opts.maxBytes + 1,
         files: opts.maxFiles,
         fields: allowed.size,
         fieldSize: 1000,
-        parts: opts.maxFiles + allowed.size,
+        parts: opts.maxFiles + allowed.size + 1,
       },
     });
   } catch (err) {
@@ -186,7 +115,7 @@ export async function receiveFiles<T>(
   parser.on('file', (name, stream, info) => {
     if (name !== opts.field || failure) {
       stream.resume();
-      if (!failure) fail(invalid(`Unexpected file field "${name}"`));
+      fail(missing());
       return;
     }
     current = stream;
@@ -201,9 +130,16 @@ export async function receiveFiles<T>(
     if (info.valueTruncated) return fail(invalid(`Field "${name}" is too long`));
     fields[name] = value;
   });
-  const tooMany = () => fail(invalid(`At most ${opts.maxFiles} files per request`));
+  const tooMany = () =>
+    fail(
+      invalid(
+        opts.maxFiles === 1
+          ? `Send only the file, in the multipart field "${opts.field}"`
+          : `At most ${opts.maxFiles} files per request`,
+      ),
+    );
   parser.once('filesLimit', tooMany);
-  parser.once('fieldsLimit', () => fail(invalid('Too many fields')));
+  parser.once('fieldsLimit', () => (allowed.size ? fail(invalid('Too many fields')) : tooMany()));
   parser.once('partsLimit', tooMany);
   parser.once('error', (err: Error) => fail(invalid(`Invalid multipart body: ${err.message}`)));
   req.once('error', () => fail(invalid('The upload was interrupted')));

@@ -14,6 +14,8 @@ import {
 } from './job.types.js';
 
 const WATCHED_JOB_KEEP_SECONDS = 24 * 3600;
+/** BullMQ's lowest priority (2^21 − 1); jobs without one run before any prioritized job. */
+const MAX_PRIORITY = 2 ** 21 - 1;
 
 /** BullMQ queues and workers; the only file that imports bullmq. */
 @Injectable()
@@ -64,8 +66,14 @@ export class JobRepository implements OnModuleDestroy {
     data: JobPayloads[N],
     jobId: string,
     delayMs: number,
+    priority?: number,
   ): Promise<void> {
-    await this.queue(JOB_QUEUE[name]).add(name, data, { jobId, delay: delayMs, removeOnFail: true });
+    await this.queue(JOB_QUEUE[name]).add(name, data, {
+      jobId,
+      delay: delayMs,
+      removeOnFail: true,
+      ...(priority ? { priority: Math.min(priority, MAX_PRIORITY) } : {}),
+    });
   }
 
   /**
@@ -158,6 +166,13 @@ export class JobRepository implements OnModuleDestroy {
       );
       this.workers.push(worker);
     }
+  }
+
+  /** Ids of a queue's waiting jobs in the order workers take them (no priority first, then by priority). */
+  async waitingJobIds(name: JobName): Promise<string[]> {
+    const q = this.queue(JOB_QUEUE[name]);
+    const [plain, prioritized] = await Promise.all([q.getWaiting(), q.getPrioritized()]);
+    return [...plain.reverse(), ...prioritized].filter((j) => j.name === name).map((j) => String(j.id));
   }
 
   /** Ids of the jobs waiting out their delay (the reminder tests prove deduplication with it). */

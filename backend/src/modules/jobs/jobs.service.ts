@@ -7,9 +7,18 @@ import type { JobHandlers, JobName, JobPayloads, JobStatus } from './job.types.j
 export class JobsService {
   constructor(private readonly jobs: JobRepository) {}
 
-  /** Adds a job once per id (see JobRepository.addOnce). */
-  addOnce<N extends JobName>(name: N, data: JobPayloads[N], jobId: string, delayMs: number): Promise<void> {
-    return this.jobs.addOnce(name, data, jobId, delayMs);
+  /**
+   * Adds a job once per id (see JobRepository.addOnce). `priority` (1 = first) orders waiting
+   * jobs of a queue; jobs without one go before all prioritized ones.
+   */
+  addOnce<N extends JobName>(
+    name: N,
+    data: JobPayloads[N],
+    jobId: string,
+    delayMs: number,
+    priority?: number,
+  ): Promise<void> {
+    return this.jobs.addOnce(name, data, jobId, delayMs, priority);
   }
 
   /** Adds a job a screen follows by id; returns that id. */

@@ -13,23 +13,23 @@ type Args<E extends keyof ServerToClientEvents> = Parameters<ServerToClientEvent
 export class Fanout {
   constructor(private readonly io: () => RoomEmitter) {}
 
-  toFirmStaff<E extends keyof ServerToClientEvents>(firmId: string, event: E, ...args: Args<E>): void {
+  private send<E extends keyof ServerToClientEvents>(room: string | string[], event: E, args: Args<E>): void {
     this.io()
-      .to(rooms.firmStaff(firmId))
+      .to(room)
       .emit(event, ...args);
   }
 
+  toFirmStaff<E extends keyof ServerToClientEvents>(firmId: string, event: E, ...args: Args<E>): void {
+    this.send(rooms.firmStaff(firmId), event, args);
+  }
+
   toClient<E extends keyof ServerToClientEvents>(clientId: string, event: E, ...args: Args<E>): void {
-    this.io()
-      .to(rooms.client(clientId))
-      .emit(event, ...args);
+    this.send(rooms.client(clientId), event, args);
   }
 
   /** The client's sockets that may see its chat. */
   toClientChat<E extends keyof ServerToClientEvents>(clientId: string, event: E, ...args: Args<E>): void {
-    this.io()
-      .to(rooms.clientChat(clientId))
-      .emit(event, ...args);
+    this.send(rooms.clientChat(clientId), event, args);
   }
 
   /** Both sides of a conversation, every tab, every node. */
@@ -39,21 +39,20 @@ export class Fanout {
     event: E,
     ...args: Args<E>
   ): void {
-    this.io()
-      .to([rooms.firmStaff(firmId), rooms.clientChat(clientId)])
-      .emit(event, ...args);
+    this.send([rooms.firmStaff(firmId), rooms.clientChat(clientId)], event, args);
   }
 
-  /** A firm staff member and the client both see a document change. */
-  toDocumentParties<E extends keyof ServerToClientEvents>(
+  /**
+   * The firm's staff and every socket of the client (whatever its chat permission):
+   * documents are gated per request by their own permissions; a change says "read again".
+   */
+  toFirmAndClient<E extends keyof ServerToClientEvents>(
     firmId: string,
     clientId: string,
     event: E,
     ...args: Args<E>
   ): void {
-    this.io()
-      .to([rooms.firmStaff(firmId), rooms.client(clientId)])
-      .emit(event, ...args);
+    this.send([rooms.firmStaff(firmId), rooms.client(clientId)], event, args);
   }
 }
 
@@ -70,7 +69,9 @@ export function subscribeBroadcasts(events: EventBus, out: Fanout): void {
   events.on('batch.progress', (e) =>
     out.toFirmStaff(e.firmId, 'batch:progress', { batchId: e.batchId, item: e.item }),
   );
-  events.on('document.updated', (e) =>
-    out.toDocumentParties(e.firmId, e.document.clientId, 'document:updated', { document: e.document }),
-  );
+  events.on('document.updated', (e) => {
+    const payload = { document: e.document };
+    if (e.clientMaySee) out.toFirmAndClient(e.firmId, e.document.clientId, 'document:updated', payload);
+    else out.toFirmStaff(e.firmId, 'document:updated', payload);
+  });
 }

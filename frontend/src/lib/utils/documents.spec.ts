@@ -10,7 +10,6 @@ import {
   formatDueDate,
   formatLinhaDigitavel,
   linhaDigits,
-  linhaFromBarcode,
   matchesFilter,
   pendingGuias,
   statusTone,
@@ -127,30 +126,14 @@ describe('due state', () => {
 });
 
 describe('linha digitável', () => {
-  // A GPS-like arrecadação barcode (segment 5, value indicator 8: módulo 11).
-  const barcode11 = '85810000012345603282026111100000000000000001';
-  // Indicator 6: módulo 10.
-  const barcode10 = '85670000001234500010000000000000000000000000';
-
-  it('computes the four check digits from the barcode', () => {
-    const l11 = linhaFromBarcode(barcode11);
-    expect(l11).toHaveLength(48);
-    expect(l11?.slice(0, 11)).toBe(barcode11.slice(0, 11));
-    expect(l11?.slice(12, 23)).toBe(barcode11.slice(11, 22));
-    const l10 = linhaFromBarcode(barcode10);
-    expect(l10).toHaveLength(48);
-    // Block 1 "85670000001", mod 10.
-    expect(l10?.[11]).toBe('6');
-    expect(linhaFromBarcode('123')).toBeNull();
-    expect(linhaFromBarcode('2'.repeat(44))).toBeNull();
-    expect(linhaFromBarcode(null)).toBeNull();
-  });
-
-  it('prefers the linha the server read', () => {
+  it('is the linha the server read, digits only, or nothing', () => {
     const given = '858100000121345603282024611100000000000000000010';
-    expect(linhaDigits({ linhaDigitavel: given, barcode: barcode11 })).toBe(given);
-    expect(linhaDigits({ linhaDigitavel: null, barcode: barcode11 })).toBe(linhaFromBarcode(barcode11));
-    expect(linhaDigits({ linhaDigitavel: null, barcode: null })).toBeNull();
+    expect(linhaDigits({ linhaDigitavel: given })).toBe(given);
+    expect(linhaDigits({ linhaDigitavel: '85810000012-1 34560328202-4 61110000000-0 00000000001-0' })).toBe(
+      given,
+    );
+    expect(linhaDigits({ linhaDigitavel: '123' })).toBeNull();
+    expect(linhaDigits({ linhaDigitavel: null })).toBeNull();
   });
 
   it('prints 4 groups of 12 digits', () => {

@@ -132,53 +132,13 @@ export function pendingGuias<T extends DocumentLike>(docs: readonly T[]): T[] {
 
 // ---------- linha digitável ----------
 
-function mod10(digits: string): number {
-  let sum = 0;
-  let weight = 2;
-  for (let i = digits.length - 1; i >= 0; i--) {
-    const p = (digits.charCodeAt(i) - 48) * weight;
-    sum += p > 9 ? Math.floor(p / 10) + (p % 10) : p;
-    weight = weight === 2 ? 1 : 2;
-  }
-  return (10 - (sum % 10)) % 10;
-}
-
-function mod11(digits: string): number {
-  let sum = 0;
-  let weight = 2;
-  for (let i = digits.length - 1; i >= 0; i--) {
-    sum += (digits.charCodeAt(i) - 48) * weight;
-    weight = weight === 9 ? 2 : weight + 1;
-  }
-  const r = sum % 11;
-  if (r === 0 || r === 1) return 0;
-  if (r === 10) return 1;
-  return 11 - r;
-}
-
 /**
- * The 48-digit linha digitável of a 44-digit arrecadação barcode (FEBRABAN: four blocks of
- * 11 digits, each followed by its check digit, mod 10 or 11 by the 3rd digit). Null if the
- * barcode is not one.
+ * The digits the client pastes into the bank app: the linha the server read and checked
+ * (FEBRABAN check digits, on the server); null for PIX-only guias.
  */
-export function linhaFromBarcode(barcode: string | null | undefined): string | null {
-  const b = (barcode ?? '').replace(/\D/g, '');
-  if (b.length !== 44 || b[0] !== '8') return null;
-  const calc = b[2] === '6' || b[2] === '7' ? mod10 : b[2] === '8' || b[2] === '9' ? mod11 : null;
-  if (!calc) return null;
-  let out = '';
-  for (let i = 0; i < 4; i++) {
-    const block = b.slice(i * 11, i * 11 + 11);
-    out += block + String(calc(block));
-  }
-  return out;
-}
-
-/** The digits the client pastes into the bank app: the server's linha, else one from the barcode. */
-export function linhaDigits(d: { linhaDigitavel?: string | null; barcode?: string | null }): string | null {
+export function linhaDigits(d: { linhaDigitavel?: string | null }): string | null {
   const given = (d.linhaDigitavel ?? '').replace(/\D/g, '');
-  if (given.length === 48) return given;
-  return linhaFromBarcode(d.barcode);
+  return given.length === 48 ? given : null;
 }
 
 /** "85800000000-1 23450328202-8 …": 4 groups of 12 digits as printed on the guia. */
