@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDayLabel, formatFileSize, formatRelative, formatWaiting } from './format';
+import { formatDayLabel, formatFileSize, formatRelative, formatWaiting, plural, pluralWord } from './format';
 
 // 2026-05-13 15:00 in São Paulo (UTC-3).
 const now = Date.parse('2026-05-13T18:00:00Z');
@@ -35,5 +35,15 @@ describe('chat formatting (pt-BR, America/Sao_Paulo)', () => {
     expect(formatFileSize(340 * 1024)).toBe('340 KB');
     expect(formatFileSize(1.25 * 1024 * 1024)).toBe('1,3 MB');
     expect(formatFileSize(10 * 1024 * 1024)).toBe('10 MB');
+  });
+});
+
+describe('pt-BR plurals (Intl.PluralRules)', () => {
+  it('agrees the word with its count', () => {
+    expect(plural(1, 'não lida', 'não lidas')).toBe('1 não lida');
+    expect(plural(2, 'não lida', 'não lidas')).toBe('2 não lidas');
+    expect(plural(1204, 'cliente', 'clientes')).toBe('1.204 clientes');
+    expect(pluralWord(1, 'mensagem nova', 'mensagens novas')).toBe('mensagem nova');
+    expect(pluralWord(5, 'mensagem nova', 'mensagens novas')).toBe('mensagens novas');
   });
 });

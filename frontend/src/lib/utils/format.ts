@@ -71,8 +71,20 @@ export function formatCompetence(value: string | null | undefined): string {
   return iso ? `${iso[2]}/${iso[1]}` : value;
 }
 
+const pluralRules = new Intl.PluralRules('pt-BR');
+
+/**
+ * The word a count takes in pt-BR ("mensagem" / "mensagens"), by the language's own rules
+ * (`Intl.PluralRules`; in pt-BR 0 and 1 are singular). Every place a count meets a word
+ * goes through this or {@link plural}.
+ */
+export function pluralWord(n: number, one: string, many: string): string {
+  return pluralRules.select(n) === 'one' ? one : many;
+}
+
+/** A count with its word: "1 não lida", "3 não lidas", "1.204 clientes". */
 export function plural(n: number, one: string, many: string): string {
-  return `${formatInt(n)} ${n === 1 ? one : many}`;
+  return `${formatInt(n)} ${pluralWord(n, one, many)}`;
 }
 
 export function initials(name: string): string {
