@@ -1,5 +1,5 @@
 import { inject } from 'vitest';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 /** Debian's Chromium, headless, with the flags this sandbox needs (no network beyond loopback). */
 export function launchChromium(): Promise<Browser> {
@@ -68,4 +68,9 @@ export async function firmWithPortalClient(
     'PUT',
   );
   return { token, clientPassword: enabled.password, conversationId: enabled.conversationId ?? '' };
+}
+
+/** How far the page scrolls sideways (px; 0 or less: it fits the window). */
+export async function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { firmWithPortalClient, launchChromium, serverUrls } from './browser.js';
+import { firmWithPortalClient, horizontalOverflow, launchChromium, serverUrls } from './browser.js';
 
 /** A small, valid one-page PDF: what the firm sends in this test. */
 function minimalPdf(): Uint8Array<ArrayBuffer> {
@@ -27,9 +27,6 @@ function minimalPdf(): Uint8Array<ArrayBuffer> {
 }
 
 /** The page never scrolls sideways (phones: 360–390 px). */
-async function horizontalOverflow(page: Page): Promise<number> {
-  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-}
 
 /**
  * Guias and documents in the client portal, on a phone, in real Chromium: the firm sends a

@@ -8,7 +8,7 @@ import {
   type Permissions,
   STATUS_LABELS,
 } from '@connecthub/backend/contract';
-import { formatCompetence, formatDate, formatInt, formatMoneyCents, TIME_ZONE } from './format';
+import { formatCompetence, formatDate, formatMoneyCents, plural, TIME_ZONE } from './format';
 
 /**
  * pt-BR wording of guias and documents, shared by the portal lists, the chat card and the
@@ -87,15 +87,13 @@ export function dueRelative(dueDate: string | null, now: number | Date = Date.no
   return `venceu há ${countLabel(-days, 'dia', 'dias')}`;
 }
 
-const pluralRules = new Intl.PluralRules('pt-BR');
-
 /**
- * "1 guia pendente" / "2 guias pendentes", by Intl.PluralRules (pt-BR: 0 and 1 are "one").
+ * "1 guia pendente" / "2 guias pendentes" (pt-BR, see `plural`; zero reads as plural).
  * `zero`, when given, replaces the count 0 ("Nenhuma guia pendente").
  */
 export function countLabel(n: number, one: string, other: string, zero?: string): string {
   if (n === 0 && zero !== undefined) return zero;
-  return `${formatInt(n)} ${pluralRules.select(n) === 'one' ? one : other}`;
+  return plural(n, one, other);
 }
 
 /** The type of a guia ("DAS – Simples Nacional") or the category of anything else ("Certidão"). */

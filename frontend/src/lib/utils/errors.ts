@@ -1,5 +1,6 @@
 import { type ErrorCode, errorMessages } from '@connecthub/backend/contract';
 import { ClientErrorCode, isApiError } from '$lib/api/client';
+import { plural } from './format';
 
 type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
 
@@ -31,5 +32,5 @@ export function codeMessage(code: string, overrides: Record<string, string> = {}
 export function tooManyAttemptsMessage(retryAfterSeconds: number | null): string {
   if (retryAfterSeconds === null) return MESSAGES.TOO_MANY_ATTEMPTS;
   const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
-  return `Muitas tentativas. Tente novamente em ${minutes} ${minutes === 1 ? 'minuto' : 'minutos'}.`;
+  return `Muitas tentativas. Tente novamente em ${plural(minutes, 'minuto', 'minutos')}.`;
 }

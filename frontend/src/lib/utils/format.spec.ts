@@ -45,5 +45,7 @@ describe('pt-BR plurals (Intl.PluralRules)', () => {
     expect(plural(1204, 'cliente', 'clientes')).toBe('1.204 clientes');
     expect(pluralWord(1, 'mensagem nova', 'mensagens novas')).toBe('mensagem nova');
     expect(pluralWord(5, 'mensagem nova', 'mensagens novas')).toBe('mensagens novas');
+    // CLDR says "one" for 0; Brazilian usage says "0 arquivos".
+    expect(plural(0, 'arquivo', 'arquivos')).toBe('0 arquivos');
   });
 });

@@ -75,11 +75,12 @@ const pluralRules = new Intl.PluralRules('pt-BR');
 
 /**
  * The word a count takes in pt-BR ("mensagem" / "mensagens"), by the language's own rules
- * (`Intl.PluralRules`; in pt-BR 0 and 1 are singular). Every place a count meets a word
- * goes through this or {@link plural}.
+ * (`Intl.PluralRules`). CLDR files 0 under "one" ("0 arquivo"), but a count of zero reads as
+ * plural in Brazilian usage ("0 arquivos"), so zero takes the plural. Every place a count
+ * meets a word goes through this or {@link plural}.
  */
 export function pluralWord(n: number, one: string, many: string): string {
-  return pluralRules.select(n) === 'one' ? one : many;
+  return n !== 0 && pluralRules.select(n) === 'one' ? one : many;
 }
 
 /** A count with its word: "1 não lida", "3 não lidas", "1.204 clientes". */

@@ -5,12 +5,8 @@ import { countLabel, documentKindLabel, statusTone } from '$lib/utils/documents'
 import { errorMessage } from '$lib/utils/errors';
 import { TIME_ZONE } from '$lib/utils/format';
 
-/**
- * "1 arquivo", "2 arquivos" (Intl.PluralRules pt-BR). CLDR files 0 under "one" ("0 arquivo"),
- * but a count of zero reads as plural in Brazilian usage: "0 arquivos".
- */
-export const count = (n: number, one: string, other: string): string =>
-  countLabel(n, one, other, n === 0 ? `0 ${other}` : undefined);
+/** "1 arquivo", "2 arquivos", "0 arquivos" (pt-BR, see `plural`). */
+export const count = (n: number, one: string, other: string): string => countLabel(n, one, other);
 
 /** "DAS – Simples Nacional" for a guia, else its category. */
 export const kindLabel = documentKindLabel;
