@@ -16,7 +16,7 @@
  * Sicalc/DCTFWeb). The numbered DARF and the GPS may come without a barcode
  * (hand-filled forms): there it is optional but validated when present.
  */
-import { isValidCnpj, normalizeCnpj } from '../../../contract/cnpj.js';
+import { formatCnpj, isValidCnpj, normalizeCnpj } from '../../../contract/cnpj.js';
 import { parseLinhaDigitavel } from './febraban.js';
 import { extractPdfText, PdfReadError, type TextItem } from './pdf-text.js';
 
@@ -392,7 +392,7 @@ function setCnpj(d: Draft, printed: string | null, label = 'CNPJ') {
     d.fields.cnpj = printed;
     d.fields.cnpjRoot = printed.slice(0, 8);
   } else {
-    d.problems.push(`CNPJ ${printed} com dígito verificador inválido`);
+    d.problems.push(`CNPJ ${formatCnpj(printed)} com dígito verificador inválido`);
   }
 }
 
