@@ -19,6 +19,10 @@ export const clientItemSchema = z.object({
     blocked: z.boolean(),
     /** Set while five wrong passwords keep the CNPJ locked out (ISO date). */
     lockedUntil: z.string().nullable(),
+    /** Wrong passwords that led to the current lock (0 when not locked). */
+    failedLogins: z.number().int(),
+    /** Access was given at least once (a password exists or is being generated). */
+    integrated: z.boolean(),
     lastLoginAt: z.string().nullable(),
   }),
   permissions: permissionsSchema,
@@ -111,7 +115,7 @@ export type PasswordResponse = z.infer<typeof passwordResponseSchema>;
 export const impersonateResponseSchema = z.object({ token: z.string() });
 export type ImpersonateResponse = z.infer<typeof impersonateResponseSchema>;
 
-/** CSV import: `cnpj;name` or `cnpj,name` per line, optional header. */
+/** CSV import: `cnpj;name[;email]` or with commas per line, optional header. */
 export const importClientsRequestSchema = z.object({ csv: z.string().min(1).max(5_000_000) });
 export type ImportClientsRequest = z.infer<typeof importClientsRequestSchema>;
 
@@ -127,8 +131,114 @@ export type ImportRowError = z.infer<typeof importRowErrorSchema>;
 export const importClientsResponseSchema = z.object({
   created: z.number().int(),
   failed: z.array(importRowErrorSchema),
+  /** Data rows read (the header is not one). */
+  rows: z.number().int(),
+  /** Header names (or "Coluna N" without a header) of the columns that were not imported. */
+  ignoredColumns: z.array(z.string()),
 });
 export type ImportClientsResponse = z.infer<typeof importClientsResponseSchema>;
+
+/** One data row of an imported client list; `line` counts every line of the file from 1. */
+export interface ClientCsvRow {
+  line: number;
+  cnpj: string;
+  name: string;
+  email?: string;
+}
+
+export interface ClientCsv {
+  rows: ClientCsvRow[];
+  /** Columns present in the file that are not read, by header name or "Coluna N". */
+  ignoredColumns: string[];
+}
+
+function splitCsvLine(line: string, delimiter: string): string[] {
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === delimiter) {
+      cells.push(cell);
+      cell = '';
+    } else cell += ch;
+  }
+  cells.push(cell);
+  return cells.map((c) => c.trim());
+}
+
+const CSV_COLUMNS = {
+  cnpj: /cnpj/i,
+  name: /raz[aã]o|nome|name|empresa/i,
+  email: /e-?mail/i,
+} as const;
+
+/**
+ * Reads a client list as spreadsheets export it: `cnpj;razão social;e-mail` (also `,` or tab),
+ * with or without a header, skipping blank lines. With a header its columns are found by
+ * name in any order; without one they are CNPJ, name and e-mail. Line numbers are the
+ * file's own (the spreadsheet's row numbers). Stops after `maxRows + 1` rows, so a caller
+ * can refuse an oversized file without it ever being split whole. Shared by the import
+ * endpoint and the import dialog, so both count the same rows.
+ */
+export function readClientCsv(text: string, maxRows = Infinity): ClientCsv {
+  const body = text.replace(/^\uFEFF/, '');
+  const lineBreak = /\r\n|\n|\r/g;
+  const rows: ClientCsvRow[] = [];
+  let delimiter: string | undefined;
+  let columns: { cnpj: number; name: number; email: number } | undefined;
+  let named: string[] | null = null;
+  /** Columns with a value in some row. */
+  const filled = new Set<number>();
+  let start = 0;
+  for (let index = 0; start <= body.length && rows.length <= maxRows; index++) {
+    const match = lineBreak.exec(body);
+    const raw = body.slice(start, match ? match.index : body.length);
+    start = match ? match.index + match[0].length : body.length + 1;
+    if (raw.trim() === '') continue;
+    delimiter ??= [';', '\t', ','].find((d) => raw.includes(d)) ?? ';';
+    const cells = splitCsvLine(raw, delimiter);
+    // A header names its columns; a data row starts with a digit or an alphanumeric CNPJ.
+    if (!columns) {
+      const header = /cnpj|raz[aã]o|nome|name|e-?mail/i.test(raw) && !cells.some((c) => /\d{2}/.test(c));
+      if (header) {
+        named = cells;
+        const find = (re: RegExp, fallback: number) => {
+          const i = cells.findIndex((c) => re.test(c));
+          return i >= 0 ? i : fallback;
+        };
+        const cnpj = find(CSV_COLUMNS.cnpj, 0);
+        const name = find(CSV_COLUMNS.name, cnpj === 1 ? 0 : 1);
+        columns = { cnpj, name, email: cells.findIndex((c) => CSV_COLUMNS.email.test(c)) };
+        continue;
+      }
+      columns = { cnpj: 0, name: 1, email: 2 };
+    }
+    cells.forEach((c, i) => c && filled.add(i));
+    const email = columns.email >= 0 ? cells[columns.email] : undefined;
+    rows.push({
+      line: index + 1,
+      cnpj: cells[columns.cnpj] ?? '',
+      name: cells[columns.name] ?? '',
+      ...(email ? { email } : {}),
+    });
+  }
+  const read = new Set(columns ? [columns.cnpj, columns.name, columns.email] : []);
+  const ignoredColumns: string[] = [];
+  for (let i = 0; i <= Math.max((named?.length ?? 0) - 1, ...filled); i++) {
+    const title = named?.[i];
+    if (read.has(i) || (!title && !filled.has(i))) continue;
+    ignoredColumns.push(title || `Coluna ${i + 1}`);
+  }
+  return { rows, ignoredColumns };
+}
 
 const clientIdParams = z.object({ id: idParamSchema });
 

@@ -4,6 +4,7 @@ import {
   type BulkPortalRequest,
   type BulkPortalResponse,
   type ClientItem,
+  createClientRequestSchema,
   type CreateClientRequest,
   DEFAULT_PORTAL_PERMISSIONS,
   ErrorCode,
@@ -16,6 +17,7 @@ import {
   type Permissions,
   type PermissionsPatch,
   parseCnpj,
+  readClientCsv,
   type UpdateClientRequest,
   type UpdatePortalRequest,
   type UpdatePortalResponse,
@@ -24,7 +26,7 @@ import {
 import { AppError, notFound } from '../../common/errors.js';
 import { EventBus } from '../../common/event-bus.js';
 import { generatePortalPassword } from '../../common/secrets.js';
-import { searchKey } from '../../infra/mongo.util.js';
+import { matchesSearch, parseSearch } from '../../common/search.js';
 import { AuditService, actorOf } from '../audit/audit.service.js';
 import type { StaffPrincipal } from '../auth/principal.js';
 import { ConversationsService } from '../chat/conversations.service.js';
@@ -34,7 +36,6 @@ import { ClientRepository } from './client.repository.js';
 import { PendingPasswordsService } from './pending-passwords.service.js';
 import { PortalPasswords } from './portal-passwords.js';
 import type { ClientDoc } from './client.schema.js';
-import { parseClientCsv } from './csv.js';
 
 const MAX_IMPORT_ROWS = 5000;
 
@@ -54,6 +55,8 @@ export function toClientItem(
       enabled: doc.portal.enabled,
       blocked: doc.portal.blocked,
       lockedUntil: locked ? locked.toISOString() : null,
+      failedLogins: locked ? Math.max(0, doc.portal.failedLogins ?? 0) : 0,
+      integrated: doc.portal.enabled || !!doc.portal.passwordHash,
       lastLoginAt: doc.portal.lastLoginAt ? doc.portal.lastLoginAt.toISOString() : null,
     },
     permissions: doc.permissions,
@@ -141,8 +144,8 @@ export class ClientsService {
    */
   async list(caller: StaffPrincipal, q: ListClientsQuery): Promise<ListClientsResponse> {
     let docs = await this.clients.listAll(caller.firmId);
-    const term = q.search ? searchKey(q.search) : '';
-    if (term) docs = docs.filter((d) => (d.searchKey ?? searchKey(d.name, d.cnpj)).includes(term));
+    const terms = parseSearch(q.search ?? '');
+    if (terms.length) docs = docs.filter((d) => matchesSearch(terms, d));
     if (q.filter === 'enabled') docs = docs.filter((d) => d.portal.enabled && !d.portal.blocked);
     if (q.filter === 'disabled') docs = docs.filter((d) => !d.portal.enabled);
     if (q.filter === 'blocked') docs = docs.filter((d) => d.portal.blocked);
@@ -220,8 +223,8 @@ export class ClientsService {
     const doc = await this.clients.updateIdentity(caller.firmId, clientId, next, current);
     if (doc === 'duplicate') throw duplicateCnpj();
     if (!doc) throw notFound('Client');
-    if (next.name && next.name !== current.name) {
-      if (doc.conversationId) await this.conversations.renameClient(String(doc.conversationId), next.name);
+    if (doc.conversationId && (doc.name !== current.name || doc.cnpj !== current.cnpj)) {
+      await this.conversations.setClient(String(doc.conversationId), doc);
     }
     await this.audit.record(
       caller.firmId,
@@ -237,7 +240,7 @@ export class ClientsService {
   }
 
   async importCsv(caller: StaffPrincipal, csv: string): Promise<ImportClientsResponse> {
-    const rows = parseClientCsv(csv, MAX_IMPORT_ROWS);
+    const { rows, ignoredColumns } = readClientCsv(csv, MAX_IMPORT_ROWS);
     if (rows.length > MAX_IMPORT_ROWS) {
       throw new AppError(
         400,
@@ -248,17 +251,19 @@ export class ClientsService {
     const failed: ImportRowError[] = [];
     const seen = new Set<string>();
     let created = 0;
-    for (const row of rows) {
+    for (const { email: rawEmail, ...row } of rows) {
       const fail = (code: ErrorCode, message: string) => failed.push({ ...row, code, message });
       const cnpj = parseCnpj(row.cnpj);
       const name = row.name.trim();
+      const email = createClientRequestSchema.shape.email.safeParse(rawEmail ?? null);
       if (!cnpj) fail(ErrorCode.InvalidCnpj, 'CNPJ inválido');
       else if (name.length < 2) fail(ErrorCode.ValidationFailed, 'Nome (razão social) ausente');
+      else if (!email.success) fail(ErrorCode.ValidationFailed, 'E-mail inválido');
       else if (seen.has(cnpj)) fail(ErrorCode.DuplicateCnpj, 'CNPJ repetido no arquivo');
       else {
         seen.add(cnpj);
         try {
-          await this.create(caller, { cnpj, name: name.slice(0, 200), email: null }, 'import');
+          await this.create(caller, { cnpj, name: name.slice(0, 200), email: email.data }, 'import');
           created++;
         } catch (err) {
           if (!(err instanceof AppError)) throw err;
@@ -266,7 +271,7 @@ export class ClientsService {
         }
       }
     }
-    return { created, failed };
+    return { created, failed, rows: rows.length, ignoredColumns };
   }
 
   /**
@@ -292,7 +297,11 @@ export class ClientsService {
 
   private async ensureConversation(doc: ClientDoc): Promise<string> {
     if (doc.conversationId) return String(doc.conversationId);
-    const conv = await this.conversations.ensureForClient(String(doc.firmId), String(doc._id), doc.name);
+    const conv = await this.conversations.ensureForClient(String(doc.firmId), {
+      id: String(doc._id),
+      name: doc.name,
+      cnpj: doc.cnpj,
+    });
     return String(conv._id);
   }
 
@@ -377,7 +386,7 @@ export class ClientsService {
       const unlinked = docs.filter((d) => !d.conversationId);
       const convs = await this.conversations.ensureForClients(
         firmId,
-        unlinked.map((d) => ({ id: String(d._id), name: d.name })),
+        unlinked.map((d) => ({ id: String(d._id), name: d.name, cnpj: d.cnpj })),
       );
       await this.clients.linkConversations(
         firmId,

@@ -1,4 +1,5 @@
 import {
+  DEFAULT_PORTAL_PERMISSIONS,
   PERMISSION_KEYS,
   type PermissionKey,
   type Permissions,
@@ -24,10 +25,8 @@ export const PERMISSION_HINTS: Partial<Record<PermissionKey, string>> = {
   onlineStatus: 'Mostra ao cliente se há alguém do escritório online',
 };
 
-/** What a freshly integrated client gets unless staff choose otherwise. */
-export const DEFAULT_PERMISSIONS: Permissions = Object.fromEntries(
-  PERMISSION_KEYS.map((k) => [k, MAIN_PERMISSIONS.includes(k) || k === 'onlineStatus']),
-) as Permissions;
+/** What a freshly integrated client gets unless staff choose otherwise (the server's own default). */
+export const DEFAULT_PERMISSIONS: Permissions = DEFAULT_PORTAL_PERMISSIONS;
 
 export function countEnabled(p: Permissions): number {
   return PERMISSION_KEYS.filter((k) => p[k]).length;
