@@ -5,12 +5,12 @@ import { makeGuiaPdf } from '../../backend/test/fixtures/guias.js';
 import { firmWithPortalClient, horizontalOverflow, launchChromium, serverUrls } from './browser.js';
 
 /**
- * The staff app at the widths people use it (a 1024 px laptop, a 390 px phone, the narrowest
+ * The staff app at the widths people use it (a 1366 px desktop, a 1024 px laptop, a 390 px phone, the narrowest
  * 360 px phone): every staff page fits the window — no sideways scroll — and its main action
  * and the navigation stay on screen. Pages are filled with real data (a client, a document,
  * a batch) so tables are not judged empty.
  */
-describe('Every staff page fits 1024, 390 and 360 px in Chromium', () => {
+describe('Every staff page fits 1366, 1024, 390 and 360 px in Chromium', () => {
   let browser: Browser;
   const { webUrl } = serverUrls();
   const slug = `largura-${Date.now().toString(36)}`;
@@ -88,7 +88,7 @@ describe('Every staff page fits 1024, 390 and 360 px in Chromium', () => {
     '/equipe',
   ];
 
-  for (const width of [1024, 390, 360]) {
+  for (const width of [1366, 1024, 390, 360]) {
     it(`no page scrolls sideways at ${width} px`, async () => {
       const context = await browser.newContext({
         viewport: { width, height: width < 500 ? 844 : 768 },
