@@ -31,10 +31,22 @@ export const createFirmResponseSchema = z.object({
 });
 export type CreateFirmResponse = z.infer<typeof createFirmResponseSchema>;
 
+/** How a staff member wants to hear about new client messages (each on unless turned off). */
+export const notificationPrefsSchema = z.object({
+  /** A toast in the app with the client's name and the first words. */
+  toasts: z.boolean(),
+  /** A short chime. */
+  sound: z.boolean(),
+  /** A system notification while the tab is in the background (the browser also asks). */
+  browser: z.boolean(),
+});
+export type NotificationPrefs = z.infer<typeof notificationPrefsSchema>;
+
 /** GET /api/staff/me: who the staff session belongs to. */
 export const staffMeResponseSchema = z.object({
   user: staffUserSchema.extend({ email: z.string() }),
   firm: firmSchema,
+  notifications: notificationPrefsSchema,
 });
 export type StaffMeResponse = z.infer<typeof staffMeResponseSchema>;
 
@@ -57,6 +69,21 @@ export const portalLoginResponseSchema = z.object({
   client: portalClientSchema,
 });
 export type PortalLoginResponse = z.infer<typeof portalLoginResponseSchema>;
+
+/**
+ * `details` of a portal login's 401 INVALID_CREDENTIALS: the wrong tries this IP has left for
+ * the CNPJ typed before it is locked out (counted the same for any CNPJ, so it tells nothing
+ * about which ones are clients); at 0 the lock has begun and lasts `retryAfterSeconds`.
+ */
+export const portalLoginFailureDetailsSchema = z.object({
+  attemptsLeft: z.number().int().min(0),
+  retryAfterSeconds: z.number().int().positive().optional(),
+});
+export type PortalLoginFailureDetails = z.infer<typeof portalLoginFailureDetailsSchema>;
+
+/** `details` of a 429 TOO_MANY_ATTEMPTS (also in the Retry-After header). */
+export const tooManyAttemptsDetailsSchema = z.object({ retryAfterSeconds: z.number().int().min(0) });
+export type TooManyAttemptsDetails = z.infer<typeof tooManyAttemptsDetailsSchema>;
 
 /** Slugs are matched lowercased (the address bar may capitalize them). */
 const slugParamsSchema = z.object({ slug: z.string().transform((s) => s.toLowerCase()) });

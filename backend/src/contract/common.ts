@@ -81,7 +81,7 @@ export const NO_PERMISSIONS: Permissions = Object.fromEntries(
 export const PERMISSION_LABELS: Record<PermissionKey, string> = {
   chat: 'Chat com o escritório',
   documents: 'Guias e documentos',
-  serviceForms: 'Formulários de serviço (TaskHub)',
+  serviceForms: 'Formulários de serviço',
   fiscalStatus: 'Situação fiscal',
   onlineStatus: 'Estou Online?',
   recalculation: 'Recálculos',

@@ -49,7 +49,9 @@ describe('client portal: login, limits, permissions, impersonation', () => {
     const unknown = await login(makeCnpj(), 'wrong-password').expect(401);
     const noAccess = await login(disabled.cnpj, 'wrong-password').expect(401);
     const garbage = await login('not a cnpj', 'wrong-password').expect(401);
-    expect(wrong.body).toEqual({ error: { code: 'INVALID_CREDENTIALS', message: expect.any(String) } });
+    expect(wrong.body).toEqual({
+      error: { code: 'INVALID_CREDENTIALS', message: expect.any(String), details: { attemptsLeft: 4 } },
+    });
     for (const r of [unknown, noAccess, garbage]) expect(r.body).toEqual(wrong.body);
     await t
       .http()

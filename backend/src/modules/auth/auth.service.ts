@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import {
   ErrorCode,
   parseCnpj,
+  type PortalLoginFailureDetails,
   type PortalLoginResponse,
   type StaffLoginResponse,
 } from '../../contract/index.js';
@@ -22,7 +23,8 @@ import {
 import { StaffService, toStaffUser } from '../staff/staff.service.js';
 import type { ClientPrincipal, Principal, StaffPrincipal } from './principal.js';
 
-const invalidCredentials = () => new AppError(401, ErrorCode.InvalidCredentials, 'CNPJ ou senha inválidos');
+const invalidCredentials = (details: PortalLoginFailureDetails) =>
+  new AppError(401, ErrorCode.InvalidCredentials, 'CNPJ ou senha inválidos', details);
 const accessBlocked = () =>
   new AppError(403, ErrorCode.AccessBlocked, 'O acesso deste cliente ao portal está bloqueado');
 const tooManyAttempts = (retryAfterSeconds: number) =>
@@ -135,8 +137,12 @@ export class AuthService implements OnModuleInit {
     const usable = client?.portal.enabled ? client : null;
     const ok = await verifyPassword(usable?.portal.passwordHash ?? (await this.dummyHash), password);
     if (!usable || !ok) {
-      await this.registerPortalFailure(firmId, login, ip, client);
-      throw invalidCredentials();
+      const attemptsLeft = await this.registerPortalFailure(firmId, login, ip, client);
+      throw invalidCredentials(
+        attemptsLeft > 0
+          ? { attemptsLeft }
+          : { attemptsLeft, retryAfterSeconds: this.config.PORTAL_LOCK_MINUTES * 60 },
+      );
     }
     if (usable.portal.blocked) throw accessBlocked();
 
@@ -158,15 +164,20 @@ export class AuthService implements OnModuleInit {
    * Counts the failure; when it locks, shows the lock to staff and audits it. Those two
    * writes run for a CNPJ that is not a client too (the update matches nothing, the entry
    * is filed under the firm), so the locking attempt doesn't tell clients apart either.
+   * Returns the tries this IP has left for the login before its lock.
    */
   private async registerPortalFailure(
     firmId: string,
     login: string,
     ip: string,
     client: ClientDoc | null,
-  ): Promise<void> {
-    const { lockedUntil, failures } = await this.sessions.recordFailure(portalScope(firmId), login, ip);
-    if (!lockedUntil) return;
+  ): Promise<number> {
+    const { lockedUntil, failures, attemptsLeft } = await this.sessions.recordFailure(
+      portalScope(firmId),
+      login,
+      ip,
+    );
+    if (!lockedUntil) return attemptsLeft;
     await this.clients.recordLoginLock(firmId, login, lockedUntil, failures);
     await this.audit.record(
       firmId,
@@ -175,6 +186,7 @@ export class AuthService implements OnModuleInit {
       client ? { kind: 'client', id: String(client._id) } : { kind: 'firm', id: firmId },
       { lockedUntil: lockedUntil.toISOString(), failuresThisHour: failures, ...(client ? {} : { login }) },
     );
+    return attemptsLeft;
   }
 
   /** Resolves a token to its caller, checking the account is still allowed in. */

@@ -18,6 +18,8 @@ export interface FailureOutcome {
   lockedUntil: Date | null;
   /** Failures of this login from all IPs in the current hour. */
   failures: number;
+  /** Failures this IP may still make before it is locked out of the login (0: this one locked it). */
+  attemptsLeft: number;
 }
 
 /**
@@ -109,7 +111,11 @@ export class LoginLimitRepository {
       if (over === 0) lockedUntil = Math.max(lockedUntil, now + Math.max(accountTtl, 0));
     }
     if (writes.length) await this.client.redis.multi(writes).exec();
-    return { lockedUntil: lockedUntil ? new Date(lockedUntil) : null, failures };
+    return {
+      lockedUntil: lockedUntil ? new Date(lockedUntil) : null,
+      failures,
+      attemptsLeft: Math.max(limits.maxPerIp - perIp, 0),
+    };
   }
 
   /** A success from this IP: its counter and lock go; the login's hourly count stays. */
