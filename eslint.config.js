@@ -9,7 +9,7 @@ export default ts.config(
       '**/node_modules/**',
       '**/dist/**',
       '**/build/**',
-      '**/build-test/**',
+      '**/build-*/**',
       '**/.svelte-kit/**',
       '.data/**',
       'scripts/ferretdb/**',

@@ -1,6 +1,7 @@
 export * from './common.js';
 export * from './errors.js';
 export * from './cnpj.js';
+export * from './words.js';
 export * from './firms.js';
 export * from './auth.js';
 export * from './staff.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { staffRoleSchema } from './auth.js';
+import { notificationPrefsSchema, staffRoleSchema } from './auth.js';
 import { idParamSchema } from './common.js';
 import { endpoint } from './endpoint.js';
 
@@ -40,6 +40,10 @@ export type ResetStaffPasswordRequest = z.infer<typeof resetStaffPasswordRequest
 
 const staffIdParams = z.object({ id: idParamSchema });
 
+/** Only the switches sent change; the answer is the whole set. */
+export const updateNotificationPrefsRequestSchema = notificationPrefsSchema.partial().strict();
+export type UpdateNotificationPrefsRequest = z.infer<typeof updateNotificationPrefsRequestSchema>;
+
 export const staffApi = {
   list: endpoint({
     method: 'GET',
@@ -79,6 +83,15 @@ export const staffApi = {
     body: resetStaffPasswordRequestSchema,
     status: 204,
     errors: ['VALIDATION_FAILED', 'NOT_FOUND', 'FORBIDDEN'],
+  }),
+  updateMyNotifications: endpoint({
+    method: 'PATCH',
+    path: '/staff/me/notifications',
+    summary: "The caller's own notification preferences (toasts, sound, browser notifications)",
+    access: { kind: 'staff' },
+    body: updateNotificationPrefsRequestSchema,
+    response: notificationPrefsSchema,
+    errors: ['VALIDATION_FAILED'],
   }),
   remove: endpoint({
     method: 'DELETE',

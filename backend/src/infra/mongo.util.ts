@@ -16,14 +16,8 @@ export function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Lowercase, accents stripped: what search compares against. */
-export function searchKey(...parts: string[]): string {
-  return parts
-    .join(' ')
-    .normalize('NFD')
-    .replace(/\p{Diacritic}/gu, '')
-    .toLowerCase();
-}
+// Stored search fields (clients' searchKey) are written with the search module's folding.
+export { searchKey } from '../common/search.js';
 
 /**
  * A tenant-scoped lookup by id. FerretDB v1 (our dev/CI server) uses an index

@@ -148,6 +148,13 @@ describe('everyday queries are answered by _id or a declared index', () => {
     await http().get('/api/monitor').set(firm.auth).expect(200);
     await http().get('/api/clients').set(firm.auth).expect(200);
     await http().get('/api/clients?filter=pending&search=a').set(firm.auth).expect(200);
+    // Search by CNPJ, typed as shown, and by name (client list, pickers, inbox).
+    await http()
+      .get('/api/clients')
+      .query({ search: a.client.cnpj.slice(0, 6) })
+      .set(firm.auth)
+      .expect(200);
+    await http().get('/api/conversations').query({ search: '11.222 olá' }).set(firm.auth).expect(200);
     await http().get(`/api/clients/${a.client.id}`).set(firm.auth).expect(200);
     await http().get('/api/staff').set(firm.auth).expect(200);
     // Guias: staff send one and a batch (read and routed by the guide-delivery processors,

@@ -59,7 +59,7 @@ describe('unread reminders (BullMQ + SMTP)', () => {
 
     await expect.poll(() => smtp.mails.length, { timeout: 10_000 }).toBe(1);
     expect(smtp.mails[0].to).toEqual(['financeiro@padaria.com.br']);
-    expect(smtp.mails[0].raw).toMatch(/2 mensagem/);
+    expect(smtp.mails[0].raw).toMatch(/enviou 2 mensagens que/);
 
     const monitor = await t.http().get('/api/monitor').set(staff.auth).expect(200);
     expect(monitor.body.items).toEqual([
@@ -96,6 +96,8 @@ describe('unread reminders (BullMQ + SMTP)', () => {
     await send(c, { text: 'Preciso de ajuda com a DCTFWeb' });
     await expect.poll(() => smtp.mails.length, { timeout: 10_000 }).toBe(before + 1);
     expect(smtp.mails.at(-1)?.to).toEqual([expect.stringContaining('@example.com')]);
+    // One message, one word: "1 mensagem", never "1 mensagem(ns)".
+    expect(smtp.mails.at(-1)?.raw).toMatch(/enviou 1 mensagem que ainda/);
     const monitor = await t.http().get('/api/monitor').set(staff.auth).expect(200);
     expect(monitor.body.items[0]).toMatchObject({ direction: 'toStaff', count: 1, reminded: true });
     expect(monitor.body.items[0].waitingSeconds).toBeGreaterThanOrEqual(2);

@@ -20,6 +20,26 @@ export interface LiveState {
   lastAt: number;
   lastText: string;
   lastKind: 'staff' | 'client' | 'system';
+  /** When the oldest unread message of each side was sent, as far as known (see UnreadSince). */
+  staffSince: UnreadSince | null;
+  clientSince: UnreadSince | null;
+}
+
+/**
+ * A fact about one message: the one whose count of its side (clientCount for what the staff
+ * has to read, firmCount for the client) is `count` was sent at `at` (ms). It names a side's
+ * oldest unread message while `count` is that side's read count + 1, so the monitor shows how
+ * long a side has waited without reading any message. Facts never turn false, they only stop
+ * applying once the side reads on; of two, the one with the higher count is kept.
+ */
+export interface UnreadSince {
+  count: number;
+  at: number;
+}
+
+/** Whether a fact names the oldest unread message of a side that has read `readCount`. */
+export function sinceApplies(since: UnreadSince | null | undefined, readCount: number): since is UnreadSince {
+  return !!since && since.count === readCount + 1;
 }
 
 /** What a message got: its seq and each side's count as of it. */
@@ -65,6 +85,9 @@ for i = 1, #KEYS / 2 do
     local f = redis.call('HINCRBY', sk, 'f', side == 'f' and 1 or 0)
     redis.call('HSET', sk, 'at', at, 't', text, 'k', kind)
     local rd = redis.call('HMGET', sk, 'sr', 'cr')
+    -- The first message the other side has not read: when it was sent (see UnreadSince).
+    if side == 'c' and c == tonumber(rd[1] or '0') + 1 then redis.call('HSET', sk, 'su', c .. ' ' .. at) end
+    if side == 'f' and f == tonumber(rd[2] or '0') + 1 then redis.call('HSET', sk, 'cu', f .. ' ' .. at) end
     local v = seq .. ' ' .. c .. ' ' .. f .. ' ' .. at .. ' ' .. (rd[1] or '0') .. ' ' .. (rd[2] or '0')
     redis.call('SET', ak, v, 'EX', ttl)
     out[i] = v
@@ -73,14 +96,28 @@ end
 return out
 `;
 
-// KEYS[1] state. ARGV: seq c f sr cr at text kind. Loads a state read from the database;
-// only raises numbers (another node may have loaded and used it meanwhile).
-const LOAD = `
+// Sets the unread-since fact KEYS[1]/field ARGV[i] to ARGV[i+1] ("count at") unless the
+// one there has a count as high (the higher count is the later, still applicable one).
+const SINCE_FN = `
+local function since(sk, field, v)
+  if v == '' then return end
+  local cur = redis.call('HGET', sk, field)
+  local n = tonumber(string.match(v, '^(%d+)'))
+  if cur and tonumber(string.match(cur, '^(%d+)')) >= n then return end
+  redis.call('HSET', sk, field, v)
+end
+`;
+
+// KEYS[1] state. ARGV: seq c f sr cr at text kind su cu. Loads a state read from the
+// database; only raises numbers (another node may have loaded and used it meanwhile).
+const LOAD = `${SINCE_FN}
 local sk = KEYS[1]
 local names = {'seq', 'c', 'f', 'sr', 'cr'}
 if redis.call('EXISTS', sk) == 0 then
   redis.call('HSET', sk, 'seq', ARGV[1], 'c', ARGV[2], 'f', ARGV[3], 'sr', ARGV[4], 'cr', ARGV[5],
     'at', ARGV[6], 't', ARGV[7], 'k', ARGV[8])
+  since(sk, 'su', ARGV[9])
+  since(sk, 'cu', ARGV[10])
   return 1
 end
 local cur = tonumber(redis.call('HGET', sk, 'seq') or '0')
@@ -91,7 +128,16 @@ for i = 4, 5 do
   local v = tonumber(redis.call('HGET', sk, names[i]) or '0')
   if tonumber(ARGV[i]) > v then redis.call('HSET', sk, names[i], ARGV[i]) end
 end
+since(sk, 'su', ARGV[9])
+since(sk, 'cu', ARGV[10])
 return 0
+`;
+
+// KEYS[1] state. ARGV: field ('su' | 'cu'), "count at". Records an unread-since fact.
+const SET_SINCE = `${SINCE_FN}
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+since(KEYS[1], ARGV[1], ARGV[2])
+return 1
 `;
 
 // KEYS[1] state. ARGV: field ('sr' | 'cr'), count. Raises a read count, never lowers it.
@@ -111,16 +157,24 @@ redis.call('SET', KEYS[1], ARGV[1], 'EX', tonumber(ARGV[2]))
 return 1
 `;
 
-const FIELDS = ['seq', 'c', 'f', 'sr', 'cr', 'at', 't', 'k'] as const;
+const FIELDS = ['seq', 'c', 'f', 'sr', 'cr', 'at', 't', 'k', 'su', 'cu'] as const;
 
 type Redis = RedisClient['redis'] & {
   chatAllocate(...args: (string | number)[]): Promise<string[]>;
   chatLoad(...args: (string | number)[]): Promise<number>;
   chatRaiseRead(...args: (string | number)[]): Promise<number>;
   chatClaim(...args: (string | number)[]): Promise<number>;
+  chatSetSince(...args: (string | number)[]): Promise<number>;
 };
 
 const stateKey = (conversationId: string) => `chat:c:${conversationId}`;
+
+const sinceValue = (s: UnreadSince | null): string => (s ? `${s.count} ${s.at}` : '');
+
+function parseSince(v: string | null | undefined): UnreadSince | null {
+  const [count, at] = (v ?? '').split(' ').map(Number);
+  return count > 0 && at > 0 ? { count, at } : null;
+}
 
 function parseAllocation(v: string): Allocation {
   const [seq, clientCount, firmCount, at, staffReadCount, clientReadCount] = v.split(' ').map(Number);
@@ -133,11 +187,12 @@ export class ChatStateRepository {
 
   constructor(client: RedisClient) {
     this.redis = client.redis as Redis;
-    if (typeof (this.redis as Partial<Redis>).chatAllocate !== 'function') {
+    if (typeof (this.redis as Partial<Redis>).chatSetSince !== 'function') {
       this.redis.defineCommand('chatAllocate', { lua: ALLOCATE });
       this.redis.defineCommand('chatLoad', { numberOfKeys: 1, lua: LOAD });
       this.redis.defineCommand('chatRaiseRead', { numberOfKeys: 1, lua: RAISE_READ });
       this.redis.defineCommand('chatClaim', { numberOfKeys: 1, lua: CLAIM });
+      this.redis.defineCommand('chatSetSince', { numberOfKeys: 1, lua: SET_SINCE });
     }
   }
 
@@ -169,6 +224,17 @@ export class ChatStateRepository {
       s.lastAt,
       s.lastText,
       s.lastKind,
+      sinceValue(s.staffSince),
+      sinceValue(s.clientSince),
+    );
+  }
+
+  /** Records when a side's oldest unread message was sent (a read that left some unread). */
+  async setSince(conversationId: string, side: 'staff' | 'client', since: UnreadSince): Promise<void> {
+    await this.redis.chatSetSince(
+      stateKey(conversationId),
+      side === 'staff' ? 'su' : 'cu',
+      sinceValue(since),
     );
   }
 
@@ -191,6 +257,8 @@ export class ChatStateRepository {
         lastAt: Number(v[5] ?? 0),
         lastText: v[6] ?? '',
         lastKind: (v[7] ?? 'client') as LiveState['lastKind'],
+        staffSince: parseSince(v[8]),
+        clientSince: parseSince(v[9]),
       });
     });
     return result;

@@ -21,12 +21,12 @@ import {
 import { ackFailure } from '../../common/error-mapping.js';
 import { AppError, notFound } from '../../common/errors.js';
 import { EventBus } from '../../common/event-bus.js';
-import { searchKey } from '../../infra/mongo.util.js';
+import { matchesSearch, parseSearch, searchKey } from '../../common/search.js';
 import type { Principal, StaffPrincipal } from '../auth/principal.js';
 import { FilesService } from '../files/files.service.js';
 import { PresenceService } from '../presence/presence.service.js';
 import { StaffService } from '../staff/staff.service.js';
-import { ChatStateRepository, type LiveState } from './chat-state.repository.js';
+import { ChatStateRepository, type LiveState, type UnreadSince } from './chat-state.repository.js';
 import { ConversationRepository, readCounts } from './conversation.repository.js';
 import type { ConversationDoc } from './conversation.schema.js';
 import { ConversationsService, type LiveConversation } from './conversations.service.js';
@@ -166,20 +166,16 @@ export class ChatService implements BeforeApplicationShutdown {
     let rows = await this.conversationsService.listForFirm(caller.firmId);
     if (q.filter === 'mine') rows = rows.filter((r) => String(r.doc.assigneeId) === caller.staffId);
     if (q.filter === 'unassigned') rows = rows.filter((r) => !r.doc.assigneeId);
-    const terms = searchKey(q.search ?? '')
-      .split(/\s+/)
-      .filter(Boolean);
+    const terms = parseSearch(q.search ?? '');
     if (terms.length) {
       const words = await this.conversations.wordsOf(rows.map((r) => String(r.doc._id)));
-      rows = rows.filter((r) => {
-        const name = searchKey(r.doc.clientName);
-        const said = words.get(String(r.doc._id)) ?? [];
-        const last = searchKey(r.lastMessage?.text ?? '');
-        return (
-          terms.every((t) => name.includes(t)) ||
-          terms.every((t) => last.includes(t) || said.some((w) => w.includes(t)))
-        );
-      });
+      rows = rows.filter((r) =>
+        matchesSearch(terms, {
+          name: r.doc.clientName,
+          cnpj: r.doc.clientCnpj ?? '',
+          texts: [searchKey(r.lastMessage?.text ?? ''), ...(words.get(String(r.doc._id)) ?? [])],
+        }),
+      );
     }
     rows.sort(
       (a, b) =>
@@ -387,9 +383,11 @@ export class ChatService implements BeforeApplicationShutdown {
       if (seq <= 0) return { ok: true };
       const at = await this.messages.latestAtOrBefore(caller.firmId, meta.id, seq);
       const count = at ? (side === 'staff' ? at.clientCount : at.firmCount) : 0;
-      const prior = await this.conversations.advanceRead(meta.id, side, seq, count);
+      const since = await this.oldestUnread(caller.firmId, meta.id, side, live, seq, count);
+      const prior = await this.conversations.advanceRead(meta.id, side, seq, count, since);
       if (!prior) throw notFound('Conversation');
       await this.state.raiseRead(meta.id, side, count);
+      if (since) await this.state.setSince(meta.id, side, since);
       // Nothing moved (an older or repeated receipt): nobody needs telling.
       if ((side === 'staff' ? prior.staffReadSeq : prior.clientReadSeq) >= seq) return { ok: true };
       const doc: ConversationDoc =
@@ -421,6 +419,32 @@ export class ChatService implements BeforeApplicationShutdown {
     } catch (err) {
       return ackFailure(err, logger);
     }
+  }
+
+  /**
+   * When the first message a side has not read (past `readSeq`, its count `readCount`) was
+   * sent: null when the side has read everything. Read receipts that leave messages unread
+   * record it, so the monitor never has to look for it.
+   */
+  private async oldestUnread(
+    firmId: string,
+    conversationId: string,
+    side: 'staff' | 'client',
+    live: LiveState,
+    readSeq: number,
+    readCount: number,
+  ): Promise<UnreadSince | null> {
+    const sent = side === 'staff' ? live.clientCount : live.firmCount;
+    if (sent <= readCount) return null;
+    const first = await this.messages.firstUnread(
+      firmId,
+      conversationId,
+      side === 'staff',
+      readSeq,
+      live.seq,
+      readCount,
+    );
+    return first ? { count: readCount + 1, at: first.createdAt.getTime() } : null;
   }
 
   /** Catch-up: a page of the messages after afterSeq; the caller asks again while hasMore. */
@@ -460,6 +484,36 @@ export class ChatService implements BeforeApplicationShutdown {
     });
   }
 
+  /** A side's oldest unread message looked up (state from before it was kept) and kept. */
+  private async recordWaitingSince(
+    firmId: string,
+    r: LiveConversation,
+    s: { side: 'staff' | 'client'; readSeq: number; readCount: number },
+  ): Promise<Date | null> {
+    const conversationId = String(r.doc._id);
+    const first = await this.messages.firstUnread(
+      firmId,
+      conversationId,
+      s.side === 'staff',
+      s.readSeq,
+      r.lastSeq,
+      s.readCount,
+    );
+    if (!first) return null;
+    const since = { count: s.readCount + 1, at: first.createdAt.getTime() };
+    await Promise.all([
+      this.state.setSince(conversationId, s.side, since),
+      this.conversations.setSince(conversationId, s.side, since),
+    ]);
+    return first.createdAt;
+  }
+
+  /**
+   * Every conversation with messages waiting, both directions, oldest first. What it reads
+   * follows the firm's number of conversations, never its number of messages: how long a side
+   * has waited is kept with the conversation (UnreadSince); only a side whose time is not
+   * known yet (data from before it was kept) is looked up in the messages, once, and recorded.
+   */
   async monitor(caller: StaffPrincipal): Promise<MonitorResponse> {
     const now = Date.now();
     const rows = (await this.conversationsService.listForFirm(caller.firmId)).filter(
@@ -473,16 +527,18 @@ export class ChatService implements BeforeApplicationShutdown {
         const sides = [
           {
             direction: 'toStaff' as const,
+            side: 'staff' as const,
             count: r.unreadForStaff,
-            fromClient: true,
+            since: r.staffWaitingSince,
             readSeq: conv.staffReadSeq,
             readCount: r.clientMsgCount - r.unreadForStaff,
             reminded: conv.remindedStaffAt,
           },
           {
             direction: 'toClient' as const,
+            side: 'client' as const,
             count: r.pendingForClient,
-            fromClient: false,
+            since: r.clientWaitingSince,
             readSeq: conv.clientReadSeq,
             readCount: r.firmMsgCount - r.pendingForClient,
             reminded: conv.remindedClientAt,
@@ -491,22 +547,15 @@ export class ChatService implements BeforeApplicationShutdown {
         return sides
           .filter((s) => s.count > 0)
           .map(async (s): Promise<MonitorItem | null> => {
-            const first = await this.messages.firstUnread(
-              caller.firmId,
-              conversationId,
-              s.fromClient,
-              s.readSeq,
-              r.lastSeq,
-              s.readCount,
-            );
-            if (!first) return null;
+            const since = s.since ?? (await this.recordWaitingSince(caller.firmId, r, s));
+            if (!since) return null;
             return {
               conversationId,
               client,
               direction: s.direction,
               count: s.count,
-              oldestAt: first.createdAt.toISOString(),
-              waitingSeconds: Math.max(0, Math.floor((now - first.createdAt.getTime()) / 1000)),
+              oldestAt: since.toISOString(),
+              waitingSeconds: Math.max(0, Math.floor((now - since.getTime()) / 1000)),
               reminded: s.reminded instanceof Date,
             };
           });

@@ -3,14 +3,18 @@ import { InjectConnection, InjectModel } from '@nestjs/mongoose';
 import { type Connection, type Model, Types } from 'mongoose';
 import { IdDirectory } from '../../infra/id-directory.js';
 import { findByIdInFirm, isDuplicateKey } from '../../infra/mongo.util.js';
-import type { LiveState } from './chat-state.repository.js';
+import type { LiveState, UnreadSince } from './chat-state.repository.js';
 import { CONVERSATION_MODEL, type ConversationDoc } from './conversation.schema.js';
 
+/** The marker, in `migrations`, that every conversation carries its client's CNPJ. */
+const CNPJ_MIGRATION = 'conversations-client-cnpj';
+
 /** A client's conversation before its first message. */
-function newConversation(clientName: string) {
+function newConversation(client: { name: string; cnpj: string }) {
   return {
     _id: new Types.ObjectId(),
-    clientName,
+    clientName: client.name,
+    clientCnpj: client.cnpj,
     lastSeq: 0,
     lastMessageAt: null,
     lastMessage: null,
@@ -18,6 +22,8 @@ function newConversation(clientName: string) {
     firmMsgCount: 0,
     remindedStaffAt: null,
     remindedClientAt: null,
+    staffUnreadSince: null,
+    clientUnreadSince: null,
     staffReadSeq: 0,
     clientReadSeq: 0,
     staffReadCount: 0,
@@ -48,8 +54,16 @@ export function stateOf(doc: ConversationDoc): LiveState {
     lastAt: doc.lastMessageAt ? doc.lastMessageAt.getTime() : 0,
     lastText: doc.lastMessage?.text ?? '',
     lastKind: doc.lastMessage?.senderKind ?? 'client',
+    staffSince: sinceOf(doc.staffUnreadSince),
+    clientSince: sinceOf(doc.clientUnreadSince),
   };
 }
+
+function sinceOf(stored: ConversationDoc['staffUnreadSince']): UnreadSince | null {
+  return stored ? { count: stored.count, at: new Date(stored.at).getTime() } : null;
+}
+
+const storedSince = (s: UnreadSince) => ({ count: s.count, at: new Date(s.at) });
 
 /**
  * Every regular operation here filters on `_id` alone (the firm is checked on the document):
@@ -71,16 +85,41 @@ export class ConversationRepository implements OnApplicationBootstrap {
     );
   }
 
-  onApplicationBootstrap(): Promise<void> {
-    return this.directory.build();
+  async onApplicationBootstrap(): Promise<void> {
+    await this.directory.build();
+    await this.fillClientCnpjs();
+  }
+
+  /**
+   * Conversations from before they carried their client's CNPJ get it, once (a scan of the
+   * conversations and one client lookup by _id each, at the first start with this code).
+   * The clients collection is read directly: only here, and only its `cnpj`.
+   */
+  private async fillClientCnpjs(): Promise<void> {
+    const done = this.connection.collection<{ _id: string }>('migrations');
+    if (await done.findOne({ _id: CNPJ_MIGRATION })) return;
+    const clients = this.connection.collection<{ _id: Types.ObjectId; cnpj: string }>('clients');
+    const missing = await this.conversations
+      .find({ clientCnpj: { $exists: false } }, { clientId: 1 })
+      .lean<Pick<ConversationDoc, '_id' | 'clientId'>[]>()
+      .exec();
+    for (const conv of missing) {
+      const client = await clients.findOne({ _id: new Types.ObjectId(String(conv.clientId)) });
+      if (client)
+        await this.conversations.updateOne({ _id: conv._id }, { $set: { clientCnpj: client.cnpj } }).exec();
+    }
+    await done.updateOne({ _id: CNPJ_MIGRATION }, { $set: { at: new Date() } }, { upsert: true });
   }
 
   /** Creates the client's conversation, or returns the one it already has (portal enable: rare). */
-  async ensureForClient(firmId: string, clientId: string, clientName: string): Promise<ConversationDoc> {
+  async ensureForClient(
+    firmId: string,
+    client: { id: string; name: string; cnpj: string },
+  ): Promise<ConversationDoc> {
     const doc = await this.conversations
       .findOneAndUpdate(
-        { firmId, clientId },
-        { $setOnInsert: newConversation(clientName) },
+        { firmId, clientId: client.id },
+        { $setOnInsert: newConversation(client) },
         { upsert: true, returnDocument: 'after' },
       )
       .lean<ConversationDoc>()
@@ -96,7 +135,7 @@ export class ConversationRepository implements OnApplicationBootstrap {
    */
   async ensureForClients(
     firmId: string,
-    clients: { id: string; name: string }[],
+    clients: { id: string; name: string; cnpj: string }[],
   ): Promise<Map<string, string>> {
     const ids = clients.map((c) => c.id);
     const have = async () =>
@@ -106,7 +145,7 @@ export class ConversationRepository implements OnApplicationBootstrap {
     if (!missing.length) return existing;
     try {
       await this.conversations.insertMany(
-        missing.map((c) => ({ ...newConversation(c.name), firmId, clientId: c.id })),
+        missing.map((c) => ({ ...newConversation(c), firmId, clientId: c.id })),
         { ordered: false },
       );
     } catch (err) {
@@ -157,28 +196,50 @@ export class ConversationRepository implements OnApplicationBootstrap {
             firmMsgCount: s.firmCount,
             lastMessageAt: new Date(s.lastAt),
           },
-          $set: { lastMessage: { text: s.lastText, senderKind: s.lastKind } },
+          $set: {
+            lastMessage: { text: s.lastText, senderKind: s.lastKind },
+            // Facts, true whichever writer wins; the reader checks that they apply.
+            ...(s.staffSince ? { staffUnreadSince: storedSince(s.staffSince) } : {}),
+            ...(s.clientSince ? { clientUnreadSince: storedSince(s.clientSince) } : {}),
+          },
         },
       )
       .exec();
   }
 
-  /** Moves a side's read pointer and read count forward; returns the document before. */
+  /**
+   * Moves a side's read pointer and read count forward, with when the side's oldest message
+   * still unread was sent (if any); returns the document before.
+   */
   advanceRead(
     conversationId: string,
     side: 'staff' | 'client',
     seq: number,
     readCount: number,
+    since: UnreadSince | null,
   ): Promise<ConversationDoc | null> {
-    const [seqField, countField] =
-      side === 'staff' ? ['staffReadSeq', 'staffReadCount'] : ['clientReadSeq', 'clientReadCount'];
+    const [seqField, countField, sinceField] =
+      side === 'staff'
+        ? ['staffReadSeq', 'staffReadCount', 'staffUnreadSince']
+        : ['clientReadSeq', 'clientReadCount', 'clientUnreadSince'];
     return this.conversations
       .findOneAndUpdate(
         { _id: conversationId },
-        { $max: { [seqField]: seq, [countField]: readCount } },
+        {
+          $max: { [seqField]: seq, [countField]: readCount },
+          ...(since ? { $set: { [sinceField]: storedSince(since) } } : {}),
+        },
         { returnDocument: 'before' },
       )
       .lean<ConversationDoc>()
+      .exec();
+  }
+
+  /** When a side's oldest unread message was sent (looked up by the monitor: see ChatService). */
+  async setSince(conversationId: string, side: 'staff' | 'client', since: UnreadSince): Promise<void> {
+    const field = side === 'staff' ? 'staffUnreadSince' : 'clientUnreadSince';
+    await this.conversations
+      .updateOne({ _id: conversationId }, { $set: { [field]: storedSince(since) } })
       .exec();
   }
 
@@ -210,7 +271,10 @@ export class ConversationRepository implements OnApplicationBootstrap {
     return new Map(docs.flatMap((d) => (d ? [[d._id, d.w] as const] : [])));
   }
 
-  async renameClient(conversationId: string, clientName: string): Promise<void> {
-    await this.conversations.updateOne({ _id: conversationId }, { $set: { clientName } }).exec();
+  /** The client's name and CNPJ as the inbox shows and searches them. */
+  async setClient(conversationId: string, client: { name: string; cnpj: string }): Promise<void> {
+    await this.conversations
+      .updateOne({ _id: conversationId }, { $set: { clientName: client.name, clientCnpj: client.cnpj } })
+      .exec();
   }
 }

@@ -6,6 +6,8 @@ export interface ConversationDoc {
   clientId: Types.ObjectId;
   /** Denormalized for the inbox (no $lookup on our MongoDB-wire servers). */
   clientName: string;
+  /** The client's CNPJ as stored (the inbox search finds conversations by it); missing on documents from before it was kept here until the start that fills it in. */
+  clientCnpj?: string;
   /** Highest seq handed out; the next message takes lastSeq + 1 atomically. */
   lastSeq: number;
   lastMessageAt: Date | null;
@@ -25,6 +27,12 @@ export interface ConversationDoc {
   /** Unread counts as stored before read counts existed: the read counts derive from them. */
   unreadForStaff: number;
   pendingForClient: number;
+  /**
+   * When each side's oldest unread message was sent, as facts about one message each (see
+   * UnreadSince in chat-state.repository.ts): the copy of Redis's, written behind.
+   */
+  staffUnreadSince?: { count: number; at: Date } | null;
+  clientUnreadSince?: { count: number; at: Date } | null;
   /** When the unread reminder of each side fired (cleared by a read): the monitor shows it. */
   remindedStaffAt: Date | null;
   remindedClientAt: Date | null;
@@ -40,6 +48,7 @@ export const conversationSchema = new Schema<ConversationDoc>(
     firmId: { type: Schema.Types.ObjectId, required: true },
     clientId: { type: Schema.Types.ObjectId, required: true },
     clientName: { type: String, required: true },
+    clientCnpj: { type: String },
     lastSeq: { type: Number, required: true, default: 0 },
     lastMessageAt: { type: Date, default: null },
     lastMessage: { type: Schema.Types.Mixed, default: null },
@@ -54,6 +63,8 @@ export const conversationSchema = new Schema<ConversationDoc>(
     remindedClientAt: { type: Date, default: null },
     staffReadCount: { type: Number, default: 0 },
     clientReadCount: { type: Number, default: 0 },
+    staffUnreadSince: { type: Schema.Types.Mixed, default: null },
+    clientUnreadSince: { type: Schema.Types.Mixed, default: null },
   },
   { collection: 'conversations', timestamps: true, minimize: false },
 );

@@ -1,9 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import { ChatStateRepository, type LiveState } from './chat-state.repository.js';
-import { ConversationRepository, readCounts } from './conversation.repository.js';
+import {
+  ChatStateRepository,
+  type LiveState,
+  sinceApplies,
+  type UnreadSince,
+} from './chat-state.repository.js';
+import { ConversationRepository, readCounts, stateOf } from './conversation.repository.js';
 import type { ConversationDoc } from './conversation.schema.js';
 
 type Side = 'staff' | 'client';
+
+/** What a conversation keeps of its client (the inbox shows the name, its search the CNPJ too). */
+export interface ConversationClient {
+  id: string;
+  name: string;
+  cnpj: string;
+}
 
 /** A stored conversation with Redis's live numbers over it (the document is written behind). */
 export interface LiveConversation {
@@ -15,6 +27,15 @@ export interface LiveConversation {
   lastMessage: ConversationDoc['lastMessage'];
   unreadForStaff: number;
   pendingForClient: number;
+  /** When each side's oldest unread message was sent; null when none is unread or it is not known. */
+  staffWaitingSince: Date | null;
+  clientWaitingSince: Date | null;
+}
+
+/** The first fact that names the oldest unread message of a side that has read `readCount`. */
+function waitingSince(readCount: number, ...facts: (UnreadSince | null | undefined)[]): Date | null {
+  const found = facts.find((f) => sinceApplies(f, readCount));
+  return found ? new Date(found.at) : null;
 }
 
 export function overlay(doc: ConversationDoc, live?: LiveState): LiveConversation {
@@ -24,6 +45,9 @@ export function overlay(doc: ConversationDoc, live?: LiveState): LiveConversatio
   const firmMsgCount = fresh ? fresh.firmCount : doc.firmMsgCount;
   const staffRead = Math.max(read.staff, live?.staffReadCount ?? 0);
   const clientRead = Math.max(read.client, live?.clientReadCount ?? 0);
+  const stored = stateOf(doc);
+  const unreadForStaff = Math.max(0, clientMsgCount - staffRead);
+  const pendingForClient = Math.max(0, firmMsgCount - clientRead);
   return {
     doc,
     lastSeq: fresh ? fresh.seq : doc.lastSeq,
@@ -32,8 +56,12 @@ export function overlay(doc: ConversationDoc, live?: LiveState): LiveConversatio
     lastMessageAt: fresh && fresh.seq > 0 ? new Date(fresh.lastAt) : doc.lastMessageAt,
     lastMessage:
       fresh && fresh.seq > 0 ? { text: fresh.lastText, senderKind: fresh.lastKind } : doc.lastMessage,
-    unreadForStaff: Math.max(0, clientMsgCount - staffRead),
-    pendingForClient: Math.max(0, firmMsgCount - clientRead),
+    unreadForStaff,
+    pendingForClient,
+    staffWaitingSince: unreadForStaff ? waitingSince(staffRead, live?.staffSince, stored.staffSince) : null,
+    clientWaitingSince: pendingForClient
+      ? waitingSince(clientRead, live?.clientSince, stored.clientSince)
+      : null,
   };
 }
 
@@ -49,12 +77,12 @@ export class ConversationsService {
   ) {}
 
   /** Creates the client's conversation, or returns the one it already has. */
-  ensureForClient(firmId: string, clientId: string, clientName: string): Promise<ConversationDoc> {
-    return this.conversations.ensureForClient(firmId, clientId, clientName);
+  ensureForClient(firmId: string, client: ConversationClient): Promise<ConversationDoc> {
+    return this.conversations.ensureForClient(firmId, client);
   }
 
   /** The same for many clients in a few writes: client id → conversation id. */
-  ensureForClients(firmId: string, clients: { id: string; name: string }[]): Promise<Map<string, string>> {
+  ensureForClients(firmId: string, clients: ConversationClient[]): Promise<Map<string, string>> {
     return this.conversations.ensureForClients(firmId, clients);
   }
 
@@ -80,8 +108,9 @@ export class ConversationsService {
     return doc ? (await this.withLive([doc]))[0] : null;
   }
 
-  renameClient(conversationId: string, clientName: string): Promise<void> {
-    return this.conversations.renameClient(conversationId, clientName);
+  /** After a client's name or CNPJ changed: the inbox shows and searches the new ones. */
+  setClient(conversationId: string, client: { name: string; cnpj: string }): Promise<void> {
+    return this.conversations.setClient(conversationId, client);
   }
 
   /**

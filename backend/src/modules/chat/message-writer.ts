@@ -1,7 +1,12 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Types } from 'mongoose';
-import { searchKey } from '../../infra/mongo.util.js';
-import { type Allocation, ChatStateRepository, type LiveState } from './chat-state.repository.js';
+import { searchKey } from '../../common/search.js';
+import {
+  type Allocation,
+  ChatStateRepository,
+  type LiveState,
+  type UnreadSince,
+} from './chat-state.repository.js';
 import { ConversationRepository, stateOf } from './conversation.repository.js';
 import { MessageRepository } from './message.repository.js';
 import { type MessageDoc, messageId } from './message.schema.js';
@@ -175,6 +180,10 @@ export class MessageWriter implements OnApplicationShutdown {
         next = await this.messages.bySeq(firmId, conversationId, jump);
       jump = undefined;
       if (!next) break;
+      if (next.sender.kind === 'client' && next.clientCount === s.staffReadCount + 1)
+        s.staffSince = { count: next.clientCount, at: next.createdAt.getTime() };
+      if (next.sender.kind !== 'client' && next.firmCount === s.clientReadCount + 1)
+        s.clientSince = { count: next.firmCount, at: next.createdAt.getTime() };
       Object.assign(s, {
         seq: next.seq,
         clientCount: next.clientCount,
@@ -223,7 +232,20 @@ export class MessageWriter implements OnApplicationShutdown {
       this.dirtyWords.set(conversationId, words);
     }
     const prev = this.dirty.get(conversationId);
-    if (prev && prev.seq >= a.seq) return;
+    // As the allocation recorded it in Redis: the first message the other side has not read.
+    const fromClient = doc.sender.kind === 'client';
+    const staffSince = later(
+      prev?.staffSince,
+      fromClient && a.clientCount === a.staffReadCount + 1 ? { count: a.clientCount, at: a.at } : null,
+    );
+    const clientSince = later(
+      prev?.clientSince,
+      !fromClient && a.firmCount === a.clientReadCount + 1 ? { count: a.firmCount, at: a.at } : null,
+    );
+    if (prev && prev.seq >= a.seq) {
+      this.dirty.set(conversationId, { ...prev, staffSince, clientSince });
+      return;
+    }
     this.dirty.set(conversationId, {
       seq: a.seq,
       clientCount: a.clientCount,
@@ -233,6 +255,8 @@ export class MessageWriter implements OnApplicationShutdown {
       lastAt: a.at,
       lastText: doc.text.slice(0, 200),
       lastKind: doc.sender.kind,
+      staffSince,
+      clientSince,
     });
   }
 
@@ -318,6 +342,13 @@ export class MessageWriter implements OnApplicationShutdown {
 export function wordsOf(text: string): string[] {
   const words = searchKey(text).split(/[^\p{L}\p{N}]+/u);
   return [...new Set(words.filter((w) => w.length >= 2 && w.length <= 40))];
+}
+
+/** Of two unread-since facts, the one about the later message (see UnreadSince). */
+function later(a: UnreadSince | null | undefined, b: UnreadSince | null): UnreadSince | null {
+  if (!a) return b;
+  if (!b) return a;
+  return b.count > a.count ? b : a;
 }
 
 /** Removes and returns up to `limit` entries of a map, oldest first. */

@@ -12,7 +12,7 @@ import { Inject } from '@nestjs/common';
 import { type AppConfig, APP_CONFIG } from '../../config/config.js';
 import type { StaffPrincipal } from '../auth/principal.js';
 import { SessionsService } from '../sessions/sessions.service.js';
-import { StaffService, toStaffUser } from '../staff/staff.service.js';
+import { StaffService, toNotificationPrefs, toStaffUser } from '../staff/staff.service.js';
 import { FirmRepository } from './firm.repository.js';
 import type { FirmDoc } from './firm.schema.js';
 
@@ -69,6 +69,10 @@ export class FirmsService {
       this.staff.findById(caller.firmId, caller.staffId),
     ]);
     if (!firm || !me) throw unauthenticated();
-    return { user: { ...toStaffUser(me), email: me.email }, firm: toFirmDto(firm) };
+    return {
+      user: { ...toStaffUser(me), email: me.email },
+      firm: toFirmDto(firm),
+      notifications: toNotificationPrefs(me),
+    };
   }
 }

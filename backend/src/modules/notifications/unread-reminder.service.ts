@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { EventBus } from '../../common/event-bus.js';
+import { plural } from '../../contract/words.js';
 import { type AppConfig, APP_CONFIG } from '../../config/config.js';
 import { ConversationsService } from '../chat/conversations.service.js';
 import { ClientsService } from '../clients/clients.service.js';
@@ -72,12 +73,12 @@ export class UnreadReminderService implements OnModuleInit {
         to,
         subject:
           side === 'staff'
-            ? `${conv.clientName}: ${count} mensagem(ns) aguardando resposta`
-            : `Você tem ${count} mensagem(ns) não lida(s) do seu escritório de contabilidade`,
+            ? `${conv.clientName}: ${plural(count, 'mensagem aguardando', 'mensagens aguardando')} resposta`
+            : `Você tem ${plural(count, 'mensagem não lida', 'mensagens não lidas')} do seu escritório de contabilidade`,
         text:
           side === 'staff'
-            ? `O cliente ${conv.clientName} enviou ${count} mensagem(ns) que ainda não foram lidas.\n\nAbrir: ${link}`
-            : `O escritório enviou ${count} mensagem(ns) que você ainda não leu.\n\nAcesse o portal: ${link}`,
+            ? `O cliente ${conv.clientName} enviou ${plural(count, 'mensagem que ainda não foi lida', 'mensagens que ainda não foram lidas')}.\n\nAbrir: ${link}`
+            : `O escritório enviou ${plural(count, 'mensagem', 'mensagens')} que você ainda não leu.\n\nAcesse o portal: ${link}`,
       });
     } catch (err) {
       // Let the retry notify: the claim is released so the next attempt can take it.

@@ -5,7 +5,7 @@ import { Caller } from '../auth/auth.decorators.js';
 import type { StaffPrincipal } from '../auth/principal.js';
 import { StaffService } from './staff.service.js';
 
-const { list, create, update, resetPassword, remove } = api.staff;
+const { list, create, update, updateMyNotifications, resetPassword, remove } = api.staff;
 
 @Controller()
 export class StaffController {
@@ -30,6 +30,15 @@ export class StaffController {
     @Input() { params, body }: EndpointInput<typeof update>,
   ): Promise<EndpointResponse<typeof update>> {
     return this.staff.update(caller, params.id, body);
+  }
+
+  /** Each member's own alert switches: nobody sets another's. */
+  @Endpoint(updateMyNotifications)
+  updateMyNotifications(
+    @Caller() caller: StaffPrincipal,
+    @Input() { body }: EndpointInput<typeof updateMyNotifications>,
+  ): Promise<EndpointResponse<typeof updateMyNotifications>> {
+    return this.staff.setMyNotifications(caller, body);
   }
 
   /** Admins reset anyone's password; a member may change their own. */

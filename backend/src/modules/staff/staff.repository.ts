@@ -2,7 +2,7 @@ import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectConnection, InjectModel } from '@nestjs/mongoose';
 import { type Connection, type Model, Types } from 'mongoose';
 import { IdDirectory } from '../../infra/id-directory.js';
-import type { StaffRole } from '../../contract/index.js';
+import type { NotificationPrefs, StaffRole } from '../../contract/index.js';
 import { findByIdInFirm, isDuplicateKey } from '../../infra/mongo.util.js';
 import { STAFF_MODEL, type StaffDoc } from './staff.schema.js';
 
@@ -80,6 +80,19 @@ export class StaffRepository implements OnApplicationBootstrap {
       if (isDuplicateKey(err)) return 'duplicate';
       throw err;
     }
+  }
+
+  /** Sets the given alert switches only; null when not found. */
+  setNotifications(
+    firmId: string,
+    staffId: string,
+    patch: Partial<NotificationPrefs>,
+  ): Promise<StaffDoc | null> {
+    const set = Object.fromEntries(Object.entries(patch).map(([k, v]) => [`notifications.${k}`, v]));
+    return this.staff
+      .findOneAndUpdate({ _id: staffId, firmId }, { $set: set }, { returnDocument: 'after' })
+      .lean<StaffDoc>()
+      .exec();
   }
 
   async delete(firmId: string, staffId: string): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { Schema, type Types } from 'mongoose';
-import type { StaffRole } from '../../contract/index.js';
+import type { NotificationPrefs, StaffRole } from '../../contract/index.js';
 
 export interface StaffDoc {
   _id: Types.ObjectId;
@@ -8,6 +8,8 @@ export interface StaffDoc {
   email: string;
   role: StaffRole;
   passwordHash: string;
+  /** Switches turned off for new-message alerts; absent means all on. */
+  notifications?: Partial<NotificationPrefs>;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -21,6 +23,7 @@ export const staffSchema = new Schema<StaffDoc>(
     email: { type: String, required: true },
     role: { type: String, required: true, enum: ['admin', 'accountant'] },
     passwordHash: { type: String, required: true },
+    notifications: { toasts: Boolean, sound: Boolean, browser: Boolean },
   },
   { collection: 'staff', timestamps: true },
 );

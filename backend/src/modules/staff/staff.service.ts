@@ -2,9 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   type CreateStaffRequest,
   ErrorCode,
+  type NotificationPrefs,
   type StaffItem,
   type StaffListResponse,
   type StaffUser,
+  type UpdateNotificationPrefsRequest,
   type UpdateStaffRequest,
 } from '../../contract/index.js';
 import { AppError, forbidden, notFound } from '../../common/errors.js';
@@ -23,6 +25,12 @@ export function toStaffUser(doc: StaffDoc): StaffUser {
 
 export function toStaffItem(doc: StaffDoc, online: boolean): StaffItem {
   return { id: String(doc._id), name: doc.name, email: doc.email, role: doc.role, online };
+}
+
+/** The stored switches over the defaults: everything on until the person turns it off. */
+export function toNotificationPrefs(doc: StaffDoc): NotificationPrefs {
+  const set = doc.notifications ?? {};
+  return { toasts: set.toasts ?? true, sound: set.sound ?? true, browser: set.browser ?? true };
 }
 
 const emailTaken = () => new AppError(409, ErrorCode.EmailTaken, 'Este e-mail já está em uso');
@@ -56,6 +64,15 @@ export class StaffService {
   /** A firm's first admin (signup); null when the e-mail is taken. */
   createAccount(firmId: string, input: NewStaff): Promise<StaffDoc | null> {
     return this.staff.create(firmId, input);
+  }
+
+  async setMyNotifications(
+    caller: StaffPrincipal,
+    patch: UpdateNotificationPrefsRequest,
+  ): Promise<NotificationPrefs> {
+    const doc = await this.staff.setNotifications(caller.firmId, caller.staffId, patch);
+    if (!doc) throw notFound('Staff member');
+    return toNotificationPrefs(doc);
   }
 
   async list(caller: StaffPrincipal): Promise<StaffListResponse> {

@@ -3,6 +3,7 @@ import {
   type CreateFirmRequest,
   type CreateStaffRequest,
   type StaffLoginRequest,
+  type UpdateNotificationPrefsRequest,
   type UpdateStaffRequest,
 } from '@connecthub/backend/contract';
 import { call } from './client';
@@ -14,6 +15,8 @@ export const staffApi = {
   login: (body: StaffLoginRequest) => call(api.auth.staffLogin, { body }),
   logout: () => call(api.auth.logout, {}),
   me: (fetch?: Fetch) => call(api.firms.staffMe, {}, { fetch }),
+  updateNotifications: (body: UpdateNotificationPrefsRequest) =>
+    call(api.staff.updateMyNotifications, { body }),
 
   list: (fetch?: Fetch) => call(api.staff.list, {}, { fetch }),
   create: (body: CreateStaffRequest) => call(api.staff.create, { body }),

@@ -326,8 +326,14 @@ class ChatStore {
     conv.readRequested = seq;
     emitWithAck('conversation:read', { conversationId: id, seq })
       .then((res) => {
-        if (res.ok) this.#onRead(id, side, seq);
-        else conv.readRequested = 0;
+        if (res.ok) {
+          this.#onRead(id, side, seq);
+          return;
+        }
+        conv.readRequested = 0;
+        // "Not now" (too many reads at once): nothing on screen changes to ask again, so we do.
+        const wait = retryDelay(res.error);
+        if (wait !== null) setTimeout(() => this.markRead(id), wait);
       })
       .catch(() => {
         // Offline: the view asks again once the socket is back.

@@ -2,6 +2,7 @@ import { untrack } from 'svelte';
 import type { ConversationItem, InboxQuery, Message } from '@connecthub/backend/contract';
 import { chatApi } from '$lib/api/chat';
 import { onConnect, subscribe } from '$lib/socket.svelte';
+import { attention } from '$lib/stores/attention.svelte';
 import { errorMessage } from '$lib/utils/errors';
 
 export type InboxFilter = InboxQuery['filter'];
@@ -16,7 +17,8 @@ function byActivity(a: ConversationItem, b: ConversationItem): number {
 
 /**
  * The staff inbox list: filter and search on the server, then kept live by socket events
- * (new messages re-sort it, unread counters and assignments update rows in place).
+ * (new messages re-sort it, unread counters and assignments update rows in place). Unread
+ * counts shown come from the attention store, which every list loaded here refreshes.
  */
 class InboxStore {
   items = $state<ConversationItem[]>([]);
@@ -45,7 +47,7 @@ class InboxStore {
     }
     this.#selfId = selfId;
     if (initial && this.filter === 'all' && this.search === '') {
-      this.items = [...initial].sort(byActivity);
+      this.#take(initial);
       this.status = 'ready';
     } else {
       void this.load();
@@ -99,7 +101,7 @@ class InboxStore {
         { signal: abort.signal },
       );
       if (abort.signal.aborted) return;
-      this.items = [...items].sort(byActivity);
+      this.#take(items);
       this.status = 'ready';
     } catch (e) {
       if (abort.signal.aborted) return;
@@ -118,6 +120,12 @@ class InboxStore {
     this.items = (exists ? this.items.map((c) => (c.id === item.id ? item : c)) : [...this.items, item]).sort(
       byActivity,
     );
+  }
+
+  /** A list from the server: shown, and its counts handed to the badges (all of them when unfiltered). */
+  #take(items: ConversationItem[]): void {
+    this.items = [...items].sort(byActivity);
+    attention.seed(items, this.filter === 'all' && this.search.trim() === '');
   }
 
   #matchesFilter(assigneeId: string | null): boolean {
@@ -169,7 +177,7 @@ class InboxStore {
       const search = this.search.trim();
       const { items } = await chatApi.inbox({ filter: this.filter, ...(search ? { search } : {}) });
       if (generation !== this.#generation) return;
-      this.items = [...items].sort(byActivity);
+      this.#take(items);
       this.status = 'ready';
       this.error = null;
     } catch {

@@ -71,22 +71,8 @@ export function formatCompetence(value: string | null | undefined): string {
   return iso ? `${iso[2]}/${iso[1]}` : value;
 }
 
-const pluralRules = new Intl.PluralRules('pt-BR');
-
-/**
- * The word a count takes in pt-BR ("mensagem" / "mensagens"), by the language's own rules
- * (`Intl.PluralRules`). CLDR files 0 under "one" ("0 arquivo"), but a count of zero reads as
- * plural in Brazilian usage ("0 arquivos"), so zero takes the plural. Every place a count
- * meets a word goes through this or {@link plural}.
- */
-export function pluralWord(n: number, one: string, many: string): string {
-  return n !== 0 && pluralRules.select(n) === 'one' ? one : many;
-}
-
-/** A count with its word: "1 não lida", "3 não lidas", "1.204 clientes". */
-export function plural(n: number, one: string, many: string): string {
-  return `${formatInt(n)} ${pluralWord(n, one, many)}`;
-}
+/** "1 não lida", "3 não lidas": one pt-BR plural for the server's texts and the UI. */
+export { plural, pluralWord } from '@connecthub/backend/contract';
 
 export function initials(name: string): string {
   const parts = name.trim().split(/\s+/).filter(Boolean);
