@@ -569,7 +569,7 @@ Loaded: ${fx.clients} clients, ${fx.conversations} conversations, ${fx.messages}
 
 ${
   guias
-    ? `Guias (own api and worker processes): ${guias.files} PDFs, one per client, read, routed and delivered in ${(guias.pipelineMs / 1000).toFixed(1)} s (${((guias.files / guias.pipelineMs) * 1000).toFixed(1)} files/s, uploads done after ${(guias.uploadedMs / 1000).toFixed(1)} s; outcome ${JSON.stringify(guias.counts)}); the same reader alone on the same files in one process: ${(guias.bareMs / 1000).toFixed(1)} s, so the pipeline runs at ${guias.ratio.toFixed(2)}× the bare reading rate. Another firm's chat while the batch runs: send→receive p50 ${fmtMs(guias.chatQuietP50)} quiet → ${fmtMs(guias.chatDuringP50)} (× ${(guias.chatDuringP50 / guias.chatQuietP50).toFixed(2)}).
+    ? `Guias (own api and worker processes): ${guias.files} PDFs, one per client, read, routed and delivered in ${(guias.pipelineMs / 1000).toFixed(1)} s (${((guias.files / guias.pipelineMs) * 1000).toFixed(1)} files/s, uploads done after ${(guias.uploadedMs / 1000).toFixed(1)} s; outcome ${JSON.stringify(guias.counts)}); the same reader alone on the same files in one process: ${(guias.bareMs / 1000).toFixed(1)} s, so the pipeline runs at ${guias.ratio.toFixed(2)}× the bare reading rate. Another firm's chat while the batch runs: send→receive p50 ${fmtMs(guias.chatQuietP50)} quiet → ${fmtMs(guias.chatDuringP50)} (× ${(guias.chatDuringP50 / guias.chatQuietP50).toFixed(2)}), p99 ${fmtMs(guias.chatQuietP99)} → ${fmtMs(guias.chatDuringP99)} (× ${(guias.chatDuringP99 / guias.chatQuietP99).toFixed(2)}; goal ≤ 2).
 
 `
     : ''
