@@ -14,7 +14,8 @@
 //                                 only those phases (to try a change; not with --write)
 //
 // Knobs (env): BENCH_CLIENTS (50), BENCH_STAFF (2), BENCH_RATE (fixed rate, msg/s),
-// BENCH_FIXED_SECONDS (10), BENCH_STEP_SECONDS (5), BENCH_IDLE (500), BENCH_P99_MS (50).
+// BENCH_FIXED_SECONDS (10), BENCH_STEP_SECONDS (5), BENCH_IDLE (500), BENCH_P99_MS (50),
+// BENCH_GUIAS (1000: PDFs in the guias phase's batch).
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';

@@ -1,3 +1,4 @@
+import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Document, DocumentDetail, Message } from '../../src/contract/index.js';
 import { GuideJobsService } from '../../src/modules/documents/guide-jobs.service.js';
@@ -128,34 +129,55 @@ describe('guia follow-up: e-mail copy, reminders, paid and replaced', () => {
     );
   });
 
+  /** A client's pending GPS of a competence, sent from the conversation. */
+  const gps = async (clientId: string, cnpj: string, competence: string, amountCents: number) =>
+    (
+      await send(
+        clientId,
+        await makeGuiaPdf({ layout: 'gps', cnpj, competence, dueDate: '2027-01-20', amountCents }),
+      ).expect(201)
+    ).body as Document;
+
+  /** Reads of the documents collection while `fn` runs (this process runs the worker too). */
+  async function documentReads(fn: () => Promise<unknown>): Promise<number> {
+    let reads = 0;
+    mongoose.set('debug', (collection: string, method: string) => {
+      if (collection === 'documents' && /^find/.test(method)) reads++;
+    });
+    try {
+      await fn();
+    } finally {
+      mongoose.set('debug', false);
+    }
+    return reads;
+  }
+
   it('a reissued guia replaces the pending one of the same competence, which stops reminding', async () => {
     const c = await makePortalClient(t, staff, { documents: true, chat: true });
-    const first = (
-      await send(
-        c.client.id,
-        await makeGuiaPdf({
-          layout: 'gps',
-          cnpj: c.client.cnpj,
-          competence: '2026-12',
-          dueDate: '2027-01-20',
-          amountCents: 50_000,
-        }),
-      ).expect(201)
-    ).body as Document;
-    const second = (
-      await send(
-        c.client.id,
-        await makeGuiaPdf({
-          layout: 'gps',
-          cnpj: c.client.cnpj,
-          competence: '2026-12',
-          dueDate: '2027-01-20',
-          amountCents: 51_234,
-        }),
-      ).expect(201)
-    ).body as Document;
+    const first = await gps(c.client.id, c.client.cnpj, '2026-12', 50_000);
+    const second = await gps(c.client.id, c.client.cnpj, '2026-12', 51_234);
     const mine = (await t.http().get('/api/me/documents').set(c.auth).expect(200)).body.items as Document[];
     expect(mine.find((d) => d.id === first.id)?.status).toBe('replaced');
     expect(mine.find((d) => d.id === second.id)).toMatchObject({ status: 'pending', amountCents: 51_234 });
+  });
+
+  it('finds the guia a reissue replaces without reading the client’s other documents', async () => {
+    const fresh = await makePortalClient(t, staff, { documents: true, chat: true });
+    await gps(fresh.client.id, fresh.client.cnpj, '2026-10', 40_000);
+    const readsFresh = await documentReads(() => gps(fresh.client.id, fresh.client.cnpj, '2026-10', 40_001));
+
+    const busy = await makePortalClient(t, staff, { documents: true, chat: true });
+    for (const [i, month] of ['2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06'].entries())
+      await gps(busy.client.id, busy.client.cnpj, month, 30_000 + i);
+    await gps(busy.client.id, busy.client.cnpj, '2026-10', 40_000);
+    const readsBusy = await documentReads(() => gps(busy.client.id, busy.client.cnpj, '2026-10', 40_001));
+
+    expect(readsFresh).toBeGreaterThan(0);
+    // Six more documents on file, the same reads: the cost does not follow the client's history.
+    expect(readsBusy).toBe(readsFresh);
+    const mine = (await t.http().get('/api/me/documents').set(busy.auth).expect(200)).body
+      .items as Document[];
+    expect(mine.filter((d) => d.status === 'replaced')).toHaveLength(1);
+    expect(mine.filter((d) => d.status === 'pending')).toHaveLength(7);
   });
 });

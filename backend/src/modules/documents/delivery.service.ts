@@ -175,23 +175,14 @@ export class DeliveryService {
 
   /** A reissued guia (same type and competence) replaces the client's older pending one. */
   private async replaceOlder(doc: DocumentDoc, permissions: Permissions): Promise<void> {
-    if (!doc.type || !doc.competence || doc.type === 'outros') return;
-    const all = await this.documents.listByClient(String(doc.firmId), String(doc.clientId));
-    for (const old of all) {
-      if (String(old._id) === String(doc._id) || old.status !== 'pending') continue;
-      if (old.type !== doc.type || old.competence !== doc.competence) continue;
-      const before = await this.documents.setStatus(
-        String(old._id),
-        ['pending'],
-        { status: 'replaced' },
-        null,
-      );
-      if (!before) continue;
-      // A guia that will never be paid is no longer one the client has to open.
-      if (before.opens === 0 && before.origin === 'firm')
-        await this.clients.countUnopenedGuides(String(before.clientId), -1);
-      await this.publish({ ...before, status: 'replaced' }, permissions);
-    }
+    const older = await this.documents.takeGuiaSlot(doc);
+    if (!older) return;
+    const before = await this.documents.setStatus(older, ['pending'], { status: 'replaced' }, null);
+    if (!before) return;
+    // A guia that will never be paid is no longer one the client has to open.
+    if (before.opens === 0 && before.origin === 'firm')
+      await this.clients.countUnopenedGuides(String(before.clientId), -1);
+    await this.publish({ ...before, status: 'replaced' }, permissions);
   }
 
   private messageText(doc: DocumentDoc): string {

@@ -16,6 +16,14 @@ interface MonthsDoc {
   _id: string;
   ids: string[];
 }
+/** The guia a client has for a type and competence: `<clientId>:<type>:<competence>`. */
+interface SlotDoc {
+  _id: string;
+  documentId: string;
+}
+
+/** The marker, in `migrations`, that every pending guia holds its slot. */
+const SLOTS_MIGRATION = 'guia-slots';
 
 /** `YYYY-MM` of a date, in UTC (buckets only need to be stable). */
 const monthOf = (d: Date) => d.toISOString().slice(0, 7);
@@ -40,8 +48,52 @@ export class DocumentRepository implements OnApplicationBootstrap {
     });
   }
 
-  onApplicationBootstrap(): Promise<void> {
-    return this.byClient.build();
+  async onApplicationBootstrap(): Promise<void> {
+    await this.byClient.build();
+    await this.fillGuiaSlots();
+  }
+
+  /**
+   * Pending guias from before slots existed take theirs (the newest of a client's type and
+   * competence), once: a scan of the pending guias at the first start with this code.
+   */
+  private async fillGuiaSlots(): Promise<void> {
+    const done = this.connection.collection<{ _id: string }>('migrations');
+    if (await done.findOne({ _id: SLOTS_MIGRATION })) return;
+    const pending = await this.documents
+      .find({ status: 'pending' }, { clientId: 1, type: 1, competence: 1, createdAt: 1 })
+      .lean<Pick<DocumentDoc, '_id' | 'clientId' | 'type' | 'competence' | 'createdAt'>[]>()
+      .exec();
+    pending.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+    for (const d of pending) {
+      const key = slotKey(d);
+      if (key)
+        await this.slots.updateOne({ _id: key }, { $set: { documentId: String(d._id) } }, { upsert: true });
+    }
+    await done.updateOne({ _id: SLOTS_MIGRATION }, { $set: { at: new Date() } }, { upsert: true });
+  }
+
+  private get slots() {
+    return this.connection.collection<SlotDoc>('guia_slots');
+  }
+
+  /**
+   * Makes `doc` the client's guia of its type and competence; returns the id of the one that
+   * held that place before (a reissued guia replaces it), or null. One _id lookup, however
+   * many documents the client has.
+   */
+  async takeGuiaSlot(
+    doc: Pick<DocumentDoc, '_id' | 'clientId' | 'type' | 'competence'>,
+  ): Promise<string | null> {
+    const key = slotKey(doc);
+    if (!key) return null;
+    const id = String(doc._id);
+    const before = await this.slots.findOneAndUpdate(
+      { _id: key },
+      { $set: { documentId: id } },
+      { upsert: true, returnDocument: 'before' },
+    );
+    return before && before.documentId !== id ? before.documentId : null;
   }
 
   private get hashes() {
@@ -172,6 +224,11 @@ export class DocumentRepository implements OnApplicationBootstrap {
     await this.record(id, entry, set);
     return doc;
   }
+}
+
+function slotKey(doc: Pick<DocumentDoc, 'clientId' | 'type' | 'competence'>): string | null {
+  if (!doc.type || doc.type === 'outros' || !doc.competence) return null;
+  return `${String(doc.clientId)}:${doc.type}:${doc.competence}`;
 }
 
 const newestFirst = (a: DocumentDoc, b: DocumentDoc) =>

@@ -9,6 +9,7 @@ import {
   notAPdf,
 } from '../../../../test/fixtures/guias.js';
 import {
+  extractionThreadsStarted,
   extractPdfText,
   hasText,
   looksLikePdf,
@@ -104,6 +105,34 @@ describe('extractPdfText', () => {
     expect(e.detail).toMatch(/memory/);
     // A small one is fine.
     expect((await extractPdfText(await makeDecompressionBombPdf(1))).map((i) => i.str)).toEqual(['Bomba']);
+  });
+
+  it('reads file after file in one thread, and replaces a thread that failed', async () => {
+    setMaxConcurrentExtractions(1);
+    try {
+      const das = await makeGuiaPdf({ layout: 'das' });
+      const expected = (await extractPdfText(das)).map((i) => i.str);
+      const before = extractionThreadsStarted();
+      for (let i = 0; i < 5; i++) expect((await extractPdfText(das)).map((x) => x.str)).toEqual(expected);
+      // A file pdf.js refuses is an answer too: the thread reads on.
+      expect((await failure(extractPdfText(await makeEncryptedPdf()))).reason).toBe(
+        'PDF protegido por senha',
+      );
+      expect((await extractPdfText(das)).map((x) => x.str)).toEqual(expected);
+      expect(extractionThreadsStarted()).toBe(before);
+      // A thread that ran out of time goes; the next file gets a fresh one and reads the same.
+      expect((await failure(extractPdfText(das, { timeoutMs: 5 }))).reason).toBe(
+        'Tempo esgotado ao ler o PDF',
+      );
+      expect((await extractPdfText(das)).map((x) => x.str)).toEqual(expected);
+      expect(extractionThreadsStarted()).toBe(before + 1);
+      // After a decompression bomb killed its thread, still the same text.
+      await failure(extractPdfText(await makeDecompressionBombPdf(384), { maxMemoryMb: 96 }));
+      expect((await extractPdfText(das)).map((x) => x.str)).toEqual(expected);
+      expect(extractionThreadsStarted()).toBe(before + 2);
+    } finally {
+      setMaxConcurrentExtractions(2);
+    }
   });
 
   it('queues calls beyond the concurrency limit and completes them all', async () => {

@@ -3,8 +3,10 @@
  * for Node), isolated in a worker thread so that a hostile file can neither
  * crash nor hang the caller nor hold unbounded memory:
  *   - the bytes are checked for a "%PDF-" header and a size limit first;
- *   - pdf.js runs in a fresh `worker_threads` Worker with V8 `resourceLimits`
- *     (heap, young generation, stack) and is terminated on a timeout;
+ *   - pdf.js runs in a `worker_threads` Worker with V8 `resourceLimits`
+ *     (heap, young generation, stack), terminated on a timeout or any other
+ *     failure; a thread that read a file cleanly reads the next one (see
+ *     PooledWorker: starting one costs far more than a guia);
  *   - typed arrays live outside the V8 heap (a 1 MiB Flate "bomb" inflates
  *     to GiBs), so a watchdog also terminates the worker when the process RSS
  *     grows more than `maxMemoryMb` during the extraction;
@@ -144,15 +146,20 @@ function pdfjsPaths(): PdfjsPaths {
   return paths;
 }
 
-/** Runs inside the worker thread (CommonJS, `eval: true`). */
+/**
+ * Runs inside a worker thread (CommonJS, `eval: true`): loads pdf.js once, then reads one PDF
+ * per message it is sent, answering each with the message's `id`.
+ */
 const WORKER_SOURCE = String.raw`
 const { parentPort, workerData } = require('node:worker_threads');
 // pdf.js reports through console; nothing of it should reach the host's logs.
 for (const k of ['log', 'info', 'warn', 'error', 'debug']) console[k] = () => {};
-(async () => {
-  const { paths, data, maxPages, maxItems } = workerData;
+const { paths } = workerData;
+const loaded = (async () => {
   globalThis.pdfjsWorker = await import(paths.worker);
-  const pdfjs = await import(paths.pdf);
+  return import(paths.pdf);
+})();
+async function read(pdfjs, data, maxPages, maxItems) {
   const task = pdfjs.getDocument({
     data,
     isEvalSupported: false,
@@ -175,39 +182,49 @@ for (const k of ['log', 'info', 'warn', 'error', 'debug']) console[k] = () => {}
     doc = await task.promise;
   } catch (e) {
     const name = (e && e.name) || '';
-    parentPort.postMessage({ ok: false, kind: name === 'PasswordException' ? 'password' : 'corrupt', detail: name + ': ' + (e && e.message) });
-    return;
+    return { ok: false, kind: name === 'PasswordException' ? 'password' : 'corrupt', detail: name + ': ' + (e && e.message) };
   }
-  const items = [];
-  const pages = Math.min(doc.numPages, maxPages);
-  for (let p = 1; p <= pages && items.length < maxItems; p++) {
-    const page = await doc.getPage(p);
-    const viewport = page.getViewport({ scale: 1 });
-    const content = await page.getTextContent({ includeMarkedContent: false });
-    for (const it of content.items) {
-      if (typeof it.str !== 'string' || !it.str.trim()) continue;
-      const [x, y] = viewport.convertToViewportPoint(it.transform[4], it.transform[5]);
-      items.push({
-        str: it.str,
-        x: Math.round(x * 100) / 100,
-        y: Math.round(y * 100) / 100,
-        page: p,
-        width: Math.round((it.width || 0) * 100) / 100,
-        height: Math.round((it.height || 0) * 100) / 100,
-      });
-      if (items.length >= maxItems) break;
+  try {
+    const items = [];
+    const pages = Math.min(doc.numPages, maxPages);
+    for (let p = 1; p <= pages && items.length < maxItems; p++) {
+      const page = await doc.getPage(p);
+      const viewport = page.getViewport({ scale: 1 });
+      const content = await page.getTextContent({ includeMarkedContent: false });
+      for (const it of content.items) {
+        if (typeof it.str !== 'string' || !it.str.trim()) continue;
+        const [x, y] = viewport.convertToViewportPoint(it.transform[4], it.transform[5]);
+        items.push({
+          str: it.str,
+          x: Math.round(x * 100) / 100,
+          y: Math.round(y * 100) / 100,
+          page: p,
+          width: Math.round((it.width || 0) * 100) / 100,
+          height: Math.round((it.height || 0) * 100) / 100,
+        });
+        if (items.length >= maxItems) break;
+      }
+      page.cleanup();
     }
-    page.cleanup();
+    return { ok: true, items };
+  } finally {
+    await doc.destroy();
   }
-  await doc.destroy();
-  parentPort.postMessage({ ok: true, items });
-})().catch((e) => {
-  parentPort.postMessage({ ok: false, kind: 'corrupt', detail: String((e && e.stack) || e) });
+}
+parentPort.on('message', async ({ id, data, maxPages, maxItems }) => {
+  let reply;
+  try {
+    reply = await read(await loaded, data, maxPages, maxItems);
+  } catch (e) {
+    reply = { ok: false, kind: 'corrupt', detail: String((e && e.stack) || e) };
+  }
+  parentPort.postMessage({ id, ...reply });
 });
 `;
 
-type WorkerReply =
-  { ok: true; items: TextItem[] } | { ok: false; kind: 'password' | 'corrupt'; detail: string };
+type WorkerReply = { id: number } & (
+  { ok: true; items: TextItem[] } | { ok: false; kind: 'password' | 'corrupt'; detail: string }
+);
 
 /**
  * Text items of the first pages of a PDF, in content-stream order (sort by
@@ -230,60 +247,139 @@ export async function extractPdfText(data: Uint8Array, opts: ExtractOptions = {}
   const copy = new Uint8Array(data);
   await acquire();
   try {
-    return await runWorker(copy, p, o);
+    return await runInWorker(copy, p, o);
   } finally {
     release();
   }
 }
 
-function runWorker(copy: Uint8Array<ArrayBuffer>, p: PdfjsPaths, o: typeof DEFAULTS): Promise<TextItem[]> {
+/**
+ * Reading threads kept between files: starting one and loading pdf.js into it costs far more
+ * than reading a guia (about 0.4 s against a few ms), so a thread that read a file cleanly
+ * reads the next one. A thread that failed, timed out or grew the process's memory is
+ * terminated (whatever a hostile file left in it goes with it), each is replaced after
+ * {@link MAX_USES} files, and an idle one ends after {@link IDLE_MS}. Idle threads do not keep
+ * the process alive.
+ */
+interface PooledWorker {
+  worker: Worker;
+  heapMb: number;
+  uses: number;
+  idleTimer: NodeJS.Timeout | null;
+}
+
+const MAX_USES = 200;
+const IDLE_MS = 30_000;
+const idleWorkers: PooledWorker[] = [];
+let nextJobId = 1;
+let threadsStarted = 0;
+
+/** Reading threads started by this process so far (each loads pdf.js once). */
+export function extractionThreadsStarted(): number {
+  return threadsStarted;
+}
+
+function spawnWorker(p: PdfjsPaths, heapMb: number): PooledWorker {
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { paths: p },
+    resourceLimits: {
+      maxOldGenerationSizeMb: heapMb,
+      maxYoungGenerationSizeMb: 32,
+      stackSizeMb: 4,
+    },
+    stdout: true, // swallowed: pdf.js must not write to the host's stdout/stderr
+    stderr: true,
+  });
+  worker.stdout.resume();
+  worker.stderr.resume();
+  threadsStarted++;
+  const pooled: PooledWorker = { worker, heapMb, uses: 0, idleTimer: null };
+  // An idle thread that ends (it should not) leaves the pool.
+  worker.on('exit', () => dropIdle(pooled));
+  return pooled;
+}
+
+function dropIdle(w: PooledWorker): void {
+  const i = idleWorkers.indexOf(w);
+  if (i >= 0) idleWorkers.splice(i, 1);
+  if (w.idleTimer) clearTimeout(w.idleTimer);
+  w.idleTimer = null;
+}
+
+function takeWorker(p: PdfjsPaths, heapMb: number): PooledWorker {
+  const w = idleWorkers.find((x) => x.heapMb === heapMb);
+  if (!w) return spawnWorker(p, heapMb);
+  dropIdle(w);
+  w.worker.ref();
+  return w;
+}
+
+function giveBack(w: PooledWorker): void {
+  if (w.uses >= MAX_USES) {
+    void w.worker.terminate();
+    return;
+  }
+  w.worker.unref();
+  w.idleTimer = setTimeout(() => {
+    dropIdle(w);
+    void w.worker.terminate();
+  }, IDLE_MS);
+  w.idleTimer.unref();
+  idleWorkers.push(w);
+}
+
+function runInWorker(copy: Uint8Array<ArrayBuffer>, p: PdfjsPaths, o: typeof DEFAULTS): Promise<TextItem[]> {
   return new Promise<TextItem[]>((resolve, reject) => {
+    const pooled = takeWorker(p, o.maxHeapMb);
+    const { worker } = pooled;
+    const id = nextJobId++;
     let settled = false;
-    const worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { paths: p, data: copy, maxPages: o.maxPages, maxItems: o.maxItems },
-      transferList: [copy.buffer],
-      resourceLimits: {
-        maxOldGenerationSizeMb: o.maxHeapMb,
-        maxYoungGenerationSizeMb: 32,
-        stackSizeMb: 4,
-      },
-      stdout: true, // swallowed: pdf.js must not write to the host's stdout/stderr
-      stderr: true,
-    });
-    worker.stdout.resume();
-    worker.stderr.resume();
-    const finish = (err: PdfReadError | null, items?: TextItem[]) => {
+    /** `answered`: the thread replied (its document destroyed), so it can read the next file. */
+    const finish = (err: PdfReadError | null, items: TextItem[] | null, answered: boolean) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       clearInterval(watchdog);
-      void worker.terminate();
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      pooled.uses++;
+      if (answered) giveBack(pooled);
+      else void worker.terminate();
       if (err) reject(err);
       else resolve(items!);
     };
-    const timer = setTimeout(
-      () => finish(new PdfReadError('Tempo esgotado ao ler o PDF', `${o.timeoutMs} ms`)),
-      o.timeoutMs,
-    );
+    const fail = (reason: PdfReadReason, detail: string) =>
+      finish(new PdfReadError(reason, detail), null, false);
+    const onMessage = (m: WorkerReply) => {
+      if (m.id !== id) return;
+      if (m.ok) finish(null, m.items, true);
+      else
+        finish(
+          new PdfReadError(
+            m.kind === 'password' ? 'PDF protegido por senha' : 'PDF corrompido ou ilegível',
+            m.detail,
+          ),
+          null,
+          true,
+        );
+    };
+    const onError = (e: Error & { code?: string }) =>
+      fail('PDF corrompido ou ilegível', `${e.code ?? e.name}: ${e.message}`);
+    const onExit = (code: number) => fail('PDF corrompido ou ilegível', `worker exited with code ${code}`);
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    const timer = setTimeout(() => fail('Tempo esgotado ao ler o PDF', `${o.timeoutMs} ms`), o.timeoutMs);
     const baseRss = process.memoryUsage.rss();
     const watchdog = setInterval(() => {
       const grown = process.memoryUsage.rss() - baseRss;
       if (grown > o.maxMemoryMb * 1024 * 1024) {
-        finish(new PdfReadError('PDF corrompido ou ilegível', `memory grew ${Math.round(grown / 1e6)} MB`));
+        fail('PDF corrompido ou ilegível', `memory grew ${Math.round(grown / 1e6)} MB`);
       }
     }, 10);
-    worker.on('message', (m: WorkerReply) => {
-      if (m.ok) finish(null, m.items);
-      else if (m.kind === 'password') finish(new PdfReadError('PDF protegido por senha', m.detail));
-      else finish(new PdfReadError('PDF corrompido ou ilegível', m.detail));
-    });
-    worker.on('error', (e: Error & { code?: string }) =>
-      finish(new PdfReadError('PDF corrompido ou ilegível', `${e.code ?? e.name}: ${e.message}`)),
-    );
-    worker.on('exit', (code) =>
-      finish(new PdfReadError('PDF corrompido ou ilegível', `worker exited with code ${code}`)),
-    );
+    worker.postMessage({ id, data: copy, maxPages: o.maxPages, maxItems: o.maxItems }, [copy.buffer]);
   });
 }
 
