@@ -368,8 +368,8 @@ export class ClientsService {
   }
 
   /**
-   * The same change as setPortal for up to a thousand clients, in a bounded number
-   * of writes whatever the count. First passwords are left to a job (see
+   * The same change as setPortal for up to a thousand clients, in a few writes per fifty
+   * clients, each by `_id`. First passwords are left to a job (see
    * PendingPasswordsService): the clients are enabled when this returns.
    */
   async bulkPortal(caller: StaffPrincipal, input: BulkPortalRequest): Promise<BulkPortalResponse> {
@@ -389,17 +389,16 @@ export class ClientsService {
         unlinked.map((d) => ({ id: String(d._id), name: d.name, cnpj: d.cnpj })),
       );
       await this.clients.linkConversations(
-        firmId,
         [...convs].map(([clientId, conversationId]) => ({ clientId, conversationId })),
       );
     }
     const defaults = docs.filter(firstTime);
     const others = docs.filter((d) => !firstTime(d));
     if (defaults.length) {
-      await this.clients.setPortalMany(firmId, ids(defaults), { enabled: true }, DEFAULT_PORTAL_PERMISSIONS);
+      await this.clients.setPortalMany(ids(defaults), { enabled: true }, DEFAULT_PORTAL_PERMISSIONS);
     }
     if (others.length) {
-      await this.clients.setPortalMany(firmId, ids(others), { enabled: input.enabled }, input.permissions);
+      await this.clients.setPortalMany(ids(others), { enabled: input.enabled }, input.permissions);
     }
 
     const entries: Parameters<AuditService['recordMany']>[2] = [];
