@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { firmWithPortalClient, launchChromium, serverUrls } from './browser.js';
+import { firmWithPortalClient, launchChromium, minimalPdf, serverUrls } from './browser.js';
 
 const PHONE = { width: 390, height: 844 };
 const FIRM = 'Contabilidade Demo Ltda';
@@ -290,26 +290,3 @@ describe('Client portal on a phone in Chromium', () => {
     await context.close();
   });
 });
-
-/** A small, valid one-page PDF. */
-function minimalPdf(): Uint8Array<ArrayBuffer> {
-  const objects = [
-    '<</Type/Catalog/Pages 2 0 R>>',
-    '<</Type/Pages/Kids[3 0 R]/Count 1>>',
-    '<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>>>',
-  ];
-  const text = 'BT /F1 18 Tf 72 760 Td (Certidao Negativa de Debitos) Tj ET';
-  objects.push(`<</Length ${text.length}>>\nstream\n${text}\nendstream`);
-  objects.push('<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>');
-  let body = '%PDF-1.4\n';
-  const offsets: number[] = [];
-  objects.forEach((o, i) => {
-    offsets.push(body.length);
-    body += `${i + 1} 0 obj\n${o}\nendobj\n`;
-  });
-  const xref = body.length;
-  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
-  for (const off of offsets) body += `${String(off).padStart(10, '0')} 00000 n \n`;
-  body += `trailer\n<</Size ${objects.length + 1}/Root 1 0 R>>\nstartxref\n${xref}\n%%EOF\n`;
-  return new TextEncoder().encode(body);
-}
