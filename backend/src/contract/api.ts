@@ -6,6 +6,7 @@ import type { EndpointDef } from './endpoint.js';
 import { filesApi } from './files.js';
 import { healthApi } from './health.js';
 import { meApi } from './me.js';
+import { servicesApi } from './services.js';
 import { staffApi } from './staff.js';
 
 /** Every HTTP endpoint of the api, by area. */
@@ -19,6 +20,7 @@ export const api = {
   chat: chatApi,
   files: filesApi,
   documents: documentsApi,
+  services: servicesApi,
 };
 
 /** The table as a flat list, with each definition's name (`clients.list`). */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { idParamSchema } from './common.js';
 import { messageDocumentSchema } from './documents.js';
 import { endpoint } from './endpoint.js';
+import { messageServiceOrderSchema } from './services.js';
 
 export const senderSchema = z.object({
   kind: z.enum(['staff', 'client', 'system']),
@@ -27,6 +28,8 @@ export const messageSchema = z.object({
   createdAt: z.string(),
   /** Set when the message delivers a document or guia (the card in the chat). */
   document: messageDocumentSchema.optional(),
+  /** Set when the message follows an ordem de serviço (opened, status change, note, reply). */
+  serviceOrder: messageServiceOrderSchema.optional(),
 });
 export type Message = z.infer<typeof messageSchema>;
 

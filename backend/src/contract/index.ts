@@ -14,4 +14,5 @@ export * from './endpoint.js';
 export * from './health.js';
 export * from './files.js';
 export * from './documents.js';
+export * from './services.js';
 export * from './api.js';

@@ -19,16 +19,6 @@ export const changeOwnPasswordRequestSchema = z.object({
 });
 export type ChangeOwnPasswordRequest = z.infer<typeof changeOwnPasswordRequestSchema>;
 
-export const serviceOrderItemSchema = z.object({
-  id: z.string(),
-  title: z.string(),
-  status: z.string(),
-  createdAt: z.string(),
-});
-export type ServiceOrderItem = z.infer<typeof serviceOrderItemSchema>;
-export const serviceOrderListResponseSchema = z.object({ items: z.array(serviceOrderItemSchema) });
-export type ServiceOrderListResponse = z.infer<typeof serviceOrderListResponseSchema>;
-
 /** The client's own area; each feature is gated by its permission key. */
 export const meApi = {
   me: endpoint({
@@ -46,13 +36,5 @@ export const meApi = {
     body: changeOwnPasswordRequestSchema,
     status: 204,
     errors: ['VALIDATION_FAILED', 'READ_ONLY_SESSION'],
-  }),
-  serviceOrders: endpoint({
-    method: 'GET',
-    path: '/me/service-orders',
-    summary: 'Service orders (needs `serviceForms`)',
-    access: { kind: 'client', permission: 'serviceForms' },
-    response: serviceOrderListResponseSchema,
-    errors: ['PERMISSION_DENIED'],
   }),
 };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ErrorCode } from './common.js';
 import { messageSchema } from './chat.js';
 import { batchItemSchema, documentSchema } from './documents.js';
+import { serviceOrderSchema } from './services.js';
 
 /**
  * Socket.IO events (contract), as data: one table per direction, each event with its
@@ -111,6 +112,8 @@ export const serverToClientEvents = {
   'batch:progress': { payload: z.object({ batchId: z.string(), item: batchItemSchema }) },
   /** To the firm's staff and the client: a document changed (opened, paid, replaced…). */
   'document:updated': { payload: z.object({ document: documentSchema }) },
+  /** To the firm's staff and (with `serviceForms`) the client: an ordem de serviço changed (contract). */
+  'service-order:updated': { payload: z.object({ order: serviceOrderSchema }) },
 } satisfies Record<string, { payload: z.ZodType }>;
 
 type ClientTable = typeof clientToServerEvents;

@@ -5,7 +5,7 @@ import { Caller } from '../auth/auth.decorators.js';
 import type { ClientPrincipal } from '../auth/principal.js';
 import { PortalService } from './portal.service.js';
 
-const { me, changePassword, serviceOrders } = api.me;
+const { me, changePassword } = api.me;
 
 /** The client's own area; each feature is gated by its permission key on the server. */
 @Controller()
@@ -23,10 +23,5 @@ export class PortalController {
     @Input() { body }: EndpointInput<typeof changePassword>,
   ): Promise<void> {
     return this.portal.changePassword(caller, body);
-  }
-
-  @Endpoint(serviceOrders)
-  serviceOrders(@Caller() caller: ClientPrincipal): Promise<EndpointResponse<typeof serviceOrders>> {
-    return this.portal.serviceOrders(caller);
   }
 }

@@ -3,7 +3,6 @@ import {
   type ChangeOwnPasswordRequest,
   ErrorCode,
   type MeResponse,
-  type ServiceOrderListResponse,
 } from '../../contract/index.js';
 import { AppError, unauthenticated } from '../../common/errors.js';
 import { verifyPassword } from '../../common/secrets.js';
@@ -12,14 +11,12 @@ import type { ClientPrincipal } from '../auth/principal.js';
 import { ClientsService } from '../clients/clients.service.js';
 import { FirmsService } from '../firms/firms.service.js';
 import { SessionsService } from '../sessions/sessions.service.js';
-import { PortalRepository } from './portal.repository.js';
 
 @Injectable()
 export class PortalService {
   constructor(
     private readonly clients: ClientsService,
     private readonly firms: FirmsService,
-    private readonly portal: PortalRepository,
     private readonly audit: AuditService,
     private readonly sessions: SessionsService,
   ) {}
@@ -52,17 +49,5 @@ export class PortalService {
     });
     // Whoever held the old password is out; this session stays.
     await this.sessions.endOtherSessions(caller);
-  }
-
-  async serviceOrders(caller: ClientPrincipal): Promise<ServiceOrderListResponse> {
-    const docs = await this.portal.listServiceOrders(caller.firmId, caller.clientId, 200);
-    return {
-      items: docs.map((o) => ({
-        id: String(o._id),
-        title: o.title,
-        status: o.status,
-        createdAt: o.createdAt.toISOString(),
-      })),
-    };
   }
 }

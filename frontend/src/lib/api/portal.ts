@@ -24,7 +24,7 @@ export const portalApi = {
   me: (fetch?: Fetch) => call(api.me.me, {}, { auth: 'portal', fetch }),
   changePassword: (body: ChangeOwnPasswordRequest) =>
     call(api.me.changePassword, { body }, { auth: 'portal' }),
-  serviceOrders: (fetch?: Fetch) => call(api.me.serviceOrders, {}, { auth: 'portal', fetch }),
+  serviceOrders: (fetch?: Fetch) => call(api.services.myOrders, {}, { auth: 'portal', fetch }),
 
   /** The client's guias and documents (the server filters by the client's permissions). */
   documents: (fetch?: Fetch) => call(api.documents.mine, { query: {} }, { auth: 'portal', fetch }),
