@@ -16,6 +16,7 @@ import { JobsModule } from './modules/jobs/jobs.module.js';
 import { NotificationsModule } from './modules/notifications/notifications.module.js';
 import { PortalModule } from './modules/portal/portal.module.js';
 import { RealtimeModule } from './modules/realtime/realtime.module.js';
+import { ServicesModule } from './modules/services/services.module.js';
 import { StaffModule } from './modules/staff/staff.module.js';
 import { WorkerBroadcasts } from './modules/realtime/worker-broadcasts.js';
 
@@ -36,6 +37,7 @@ export class ApiModule {
         ChatModule,
         FilesModule,
         DocumentsModule,
+        ServicesModule,
         // Reminders are scheduled from the api (on message.created / conversation.read).
         NotificationsModule,
         RealtimeModule,

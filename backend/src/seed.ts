@@ -4,7 +4,14 @@ import { Readable } from 'node:stream';
 import { NestFactory } from '@nestjs/core';
 import { Types } from 'mongoose';
 import { loadConfig, type AppConfig } from './config/config.js';
-import { type ClientItem, completeCnpj, ErrorCode, formatCnpj } from './contract/index.js';
+import {
+  type ClientItem,
+  completeCnpj,
+  ErrorCode,
+  formatCnpj,
+  SERVICE_FORM_TEMPLATES,
+  serviceFormRequestSchema,
+} from './contract/index.js';
 import { AppError } from './common/errors.js';
 import { InfraModule } from './infra/infra.module.js';
 import { ChatModule } from './modules/chat/chat.module.js';
@@ -18,6 +25,8 @@ import { DocumentsService } from './modules/documents/documents.service.js';
 import { GuideJobsService } from './modules/documents/guide-jobs.service.js';
 import { FilesService } from './modules/files/files.service.js';
 import { NotificationsModule } from './modules/notifications/notifications.module.js';
+import { ServicesModule } from './modules/services/services.module.js';
+import { ServicesService } from './modules/services/services.service.js';
 import { StaffModule } from './modules/staff/staff.module.js';
 import { StaffService } from './modules/staff/staff.service.js';
 import type { StaffPrincipal } from './modules/auth/principal.js';
@@ -36,6 +45,7 @@ class SeedModule {
         ChatModule,
         NotificationsModule,
         DocumentsModule,
+        ServicesModule,
       ],
     };
   }
@@ -62,6 +72,23 @@ const CLIENTS: { base: string; name: string; integrate: boolean }[] = [
   { base: '556667770001', name: 'Transportadora Rota Sul Ltda', integrate: false },
   { base: '667778880001', name: 'Restaurante Sabor Mineiro', integrate: false },
 ];
+
+/** The ready-made service forms, once; and one order the firm opened for the first client. */
+async function seedServices(
+  services: ServicesService,
+  staff: StaffPrincipal,
+  client: ClientItem,
+): Promise<void> {
+  if ((await services.forms(staff)).items.length > 0) return;
+  for (const t of SERVICE_FORM_TEMPLATES) await services.createForm(staff, serviceFormRequestSchema.parse(t));
+  const order = await services.create(staff, {
+    clientId: client.id,
+    title: 'Declaração anual do Simples Nacional (DEFIS)',
+    dueDate: undefined,
+    note: 'Vamos preparar a DEFIS da sua empresa. Avisaremos aqui em cada etapa.',
+  });
+  await services.update(staff, order.id, { status: 'in_progress', assigneeId: staff.staffId });
+}
 
 /** A short exchange in the first demo conversations, once (fixed clientMessageIds make it idempotent). */
 async function seedConversation(chat: ChatService, staff: StaffPrincipal, client: ClientItem): Promise<void> {
@@ -212,6 +239,7 @@ try {
           throw err;
         });
       lines.push(`  ${formatCnpj(cnpj)}  ${password}  (${c.name})`);
+      if (lines.length === 1) await seedServices(app.get(ServicesService), caller, item);
     }
   }
   process.stdout.write(

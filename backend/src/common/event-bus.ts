@@ -1,6 +1,13 @@
 import { EventEmitter } from 'node:events';
 import { Injectable, Logger } from '@nestjs/common';
-import type { BatchItem, Document, Message, Permissions, SessionRevokedReason } from '../contract/index.js';
+import type {
+  BatchItem,
+  Document,
+  Message,
+  Permissions,
+  ServiceOrder,
+  SessionRevokedReason,
+} from '../contract/index.js';
 
 export interface UnreadCounts {
   conversationId: string;
@@ -50,6 +57,8 @@ export interface DomainEvents {
    * its client when its permissions show it that document.
    */
   'document.updated': { firmId: string; document: Document; clientMaySee: boolean };
+  /** An ordem de serviço was opened or changed: the firm sees it, the client when it has `serviceForms`. */
+  'service-order.updated': { firmId: string; clientId: string; order: ServiceOrder; clientMaySee: boolean };
 }
 
 type Handler<K extends keyof DomainEvents> = (payload: DomainEvents[K]) => Promise<void> | void;

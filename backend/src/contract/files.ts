@@ -7,7 +7,7 @@ export const filesApi = {
   upload: endpoint({
     method: 'POST',
     path: '/files',
-    summary: 'Upload a chat attachment (multipart, streamed)',
+    summary: 'Upload a file: a chat attachment or a service form answer (multipart, streamed)',
     access: { kind: 'staffOrClient' },
     multipart: { fields: { file: 'the file (PDF, image, Word, Excel or XML)' } },
     response: fileItemSchema,

@@ -250,7 +250,9 @@ export const replyServiceOrderRequestSchema = z
     note: z.string().trim().max(2000).default(''),
     fileIds: z.array(idParamSchema).max(10).default([]),
   })
-  .refine((b) => b.note.length > 0 || b.fileIds.length > 0, { message: 'escreva uma resposta ou anexe um arquivo' });
+  .refine((b) => b.note.length > 0 || b.fileIds.length > 0, {
+    message: 'escreva uma resposta ou anexe um arquivo',
+  });
 export type ReplyServiceOrderRequest = z.input<typeof replyServiceOrderRequestSchema>;
 
 export const serviceDraftSchema = z.object({
@@ -510,7 +512,8 @@ export function checkAnswers(
   const issues: AnswerIssue[] = [];
   const known = new Set(fields.map((f) => f.key));
   for (const key of Object.keys(answers)) {
-    if (!known.has(key)) issues.push({ path: `answers.${key}`, message: 'Campo que não existe neste formulário' });
+    if (!known.has(key))
+      issues.push({ path: `answers.${key}`, message: 'Campo que não existe neste formulário' });
   }
   for (const field of fields) {
     const raw = answers[field.key];
@@ -639,10 +642,16 @@ export function todayInBrazil(now: Date = new Date()): string {
 }
 
 /** Ready-made forms: the demo firm starts with them; the builder offers them as templates. */
-export const SERVICE_FORM_TEMPLATES: { title: string; description: string; slaDays: number; fields: FormFieldInput[] }[] = [
+export const SERVICE_FORM_TEMPLATES: {
+  title: string;
+  description: string;
+  slaDays: number;
+  fields: FormFieldInput[];
+}[] = [
   {
     title: 'Admissão de funcionário',
-    description: 'Dados do novo funcionário para o registro e o eSocial. Envie até 2 dias úteis antes do início.',
+    description:
+      'Dados do novo funcionário para o registro e o eSocial. Envie até 2 dias úteis antes do início.',
     slaDays: 3,
     fields: [
       { key: 'nome', label: 'Nome completo', type: 'text', required: true },
@@ -680,7 +689,14 @@ export const SERVICE_FORM_TEMPLATES: { title: string; description: string; slaDa
         label: 'O que vai mudar',
         type: 'select',
         required: true,
-        options: ['Endereço', 'Quadro societário', 'Capital social', 'Atividade (CNAE)', 'Nome empresarial', 'Outro'],
+        options: [
+          'Endereço',
+          'Quadro societário',
+          'Capital social',
+          'Atividade (CNAE)',
+          'Nome empresarial',
+          'Outro',
+        ],
       },
       { key: 'descricao', label: 'Descreva a alteração', type: 'longtext', required: true },
       { key: 'vigencia', label: 'A partir de', type: 'date', required: false },
@@ -712,7 +728,13 @@ export const SERVICE_FORM_TEMPLATES: { title: string; description: string; slaDa
         label: 'Motivo',
         type: 'select',
         required: true,
-        options: ['Sem justa causa', 'Pedido de demissão', 'Justa causa', 'Acordo (art. 484-A)', 'Fim do contrato'],
+        options: [
+          'Sem justa causa',
+          'Pedido de demissão',
+          'Justa causa',
+          'Acordo (art. 484-A)',
+          'Fim do contrato',
+        ],
       },
       { key: 'ultimo_dia', label: 'Último dia trabalhado', type: 'date', required: true },
       { key: 'aviso_trabalhado', label: 'Aviso prévio trabalhado?', type: 'yesno', required: true },

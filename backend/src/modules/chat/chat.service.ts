@@ -50,6 +50,7 @@ export function toMessageDto(doc: MessageDoc): Message {
     })),
     createdAt: doc.createdAt.toISOString(),
     ...(doc.document ? { document: doc.document } : {}),
+    ...(doc.serviceOrder ? { serviceOrder: doc.serviceOrder } : {}),
   };
 }
 
@@ -326,6 +327,8 @@ export class ChatService implements BeforeApplicationShutdown {
     clientMessageId: string;
     text: string;
     document?: MessageDoc['document'];
+    serviceOrder?: MessageDoc['serviceOrder'];
+    attachments?: MessageDoc['attachments'];
   }): Promise<Message> {
     const written = await this.writer.write({
       firmId: input.firmId,
@@ -333,8 +336,9 @@ export class ChatService implements BeforeApplicationShutdown {
       sender: input.sender,
       clientMessageId: input.clientMessageId,
       text: input.text,
-      attachments: [],
+      attachments: input.attachments ?? [],
       document: input.document ?? null,
+      serviceOrder: input.serviceOrder ?? null,
     });
     if (written.created) {
       this.announce(input.firmId, input.clientId, written);

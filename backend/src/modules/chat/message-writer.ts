@@ -19,6 +19,7 @@ export interface PendingMessage {
   text: string;
   attachments: MessageDoc['attachments'];
   document?: MessageDoc['document'];
+  serviceOrder?: MessageDoc['serviceOrder'];
 }
 
 export interface Written {
@@ -377,6 +378,7 @@ function toDoc(item: Item, a: Allocation): MessageDoc {
     text: msg.text,
     attachments: msg.attachments,
     ...(msg.document ? { document: msg.document } : {}),
+    ...(msg.serviceOrder ? { serviceOrder: msg.serviceOrder } : {}),
     createdAt: new Date(a.at),
   };
 }

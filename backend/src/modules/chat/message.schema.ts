@@ -1,5 +1,5 @@
 import { Schema, type Types } from 'mongoose';
-import type { MessageDocument } from '../../contract/index.js';
+import type { MessageDocument, MessageServiceOrder } from '../../contract/index.js';
 
 export interface MessageDoc {
   /** `<conversationId>:<seq>` (messageId): history and sync read messages by _id alone. */
@@ -18,6 +18,8 @@ export interface MessageDoc {
   attachments: { id: string; name: string; contentType: string; size: number }[];
   /** The document this message delivers (its card), as it was when delivered. */
   document?: MessageDocument | null;
+  /** The ordem de serviço this message follows (its card), as it was then. */
+  serviceOrder?: MessageServiceOrder | null;
   createdAt: Date;
 }
 
@@ -42,6 +44,7 @@ export const messageSchema = new Schema<MessageDoc>(
     text: { type: String, required: true },
     attachments: { type: [{ id: String, name: String, contentType: String, size: Number }], default: [] },
     document: { type: Schema.Types.Mixed, default: undefined },
+    serviceOrder: { type: Schema.Types.Mixed, default: undefined },
     createdAt: { type: Date, required: true },
   },
   { collection: 'messages', timestamps: false, versionKey: false },

@@ -33,9 +33,10 @@ export class FilesService {
     private readonly files: FileRepository,
   ) {}
 
+  /** Clients send files in the chat and attach them to service forms. */
   private assertCanUse(caller: Principal): void {
-    if (caller.kind === 'client' && !caller.permissions.chat) {
-      throw new AppError(403, ErrorCode.PermissionDenied, 'Permission "chat" is not granted');
+    if (caller.kind === 'client' && !caller.permissions.chat && !caller.permissions.serviceForms) {
+      throw new AppError(403, ErrorCode.PermissionDenied, 'Permission "chat" or "serviceForms" is not granted');
     }
   }
 

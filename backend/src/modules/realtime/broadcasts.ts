@@ -74,4 +74,9 @@ export function subscribeBroadcasts(events: EventBus, out: Fanout): void {
     if (e.clientMaySee) out.toFirmAndClient(e.firmId, e.document.clientId, 'document:updated', payload);
     else out.toFirmStaff(e.firmId, 'document:updated', payload);
   });
+  events.on('service-order.updated', (e) => {
+    const payload = { order: e.order };
+    if (e.clientMaySee) out.toFirmAndClient(e.firmId, e.clientId, 'service-order:updated', payload);
+    else out.toFirmStaff(e.firmId, 'service-order:updated', payload);
+  });
 }
