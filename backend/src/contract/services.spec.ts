@@ -49,7 +49,9 @@ describe('Serviços answer checks', () => {
       { path: 'answers.valor', message: 'Preenchimento obrigatório' },
     ]);
     // What the person typed is kept as text; anything else that fails is refused even in a draft.
-    expect(checkAnswers(fields, { valor: '1.234,5' }, { partial: true }).answers).toEqual({ valor: '1.234,5' });
+    expect(checkAnswers(fields, { valor: '1.234,5' }, { partial: true }).answers).toEqual({
+      valor: '1.234,5',
+    });
     expect(checkAnswers(fields, { valor: { cents: 1 } }, { partial: true }).issues).toHaveLength(1);
   });
 

@@ -36,7 +36,11 @@ export class FilesService {
   /** Clients send files in the chat and attach them to service forms. */
   private assertCanUse(caller: Principal): void {
     if (caller.kind === 'client' && !caller.permissions.chat && !caller.permissions.serviceForms) {
-      throw new AppError(403, ErrorCode.PermissionDenied, 'Permission "chat" or "serviceForms" is not granted');
+      throw new AppError(
+        403,
+        ErrorCode.PermissionDenied,
+        'Permission "chat" or "serviceForms" is not granted',
+      );
     }
   }
 

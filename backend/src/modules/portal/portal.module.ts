@@ -7,12 +7,7 @@ import { PortalController } from './portal.controller.js';
 import { PortalService } from './portal.service.js';
 
 @Module({
-  imports: [
-    AuditModule,
-    ClientsModule,
-    FirmsModule,
-    SessionsModule,
-  ],
+  imports: [AuditModule, ClientsModule, FirmsModule, SessionsModule],
   controllers: [PortalController],
   providers: [PortalService],
   exports: [PortalService],

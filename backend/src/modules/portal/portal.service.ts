@@ -1,9 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import {
-  type ChangeOwnPasswordRequest,
-  ErrorCode,
-  type MeResponse,
-} from '../../contract/index.js';
+import { type ChangeOwnPasswordRequest, ErrorCode, type MeResponse } from '../../contract/index.js';
 import { AppError, unauthenticated } from '../../common/errors.js';
 import { verifyPassword } from '../../common/secrets.js';
 import { AuditService, actorOf } from '../audit/audit.service.js';
