@@ -191,6 +191,63 @@ describe('everyday queries are answered by _id or a declared index', () => {
     await http().get('/api/documents?category=guia&unopened=true').set(firm.auth).expect(200);
     await http().get(`/api/documents/${docId}`).set(firm.auth).expect(200);
     await http().post(`/api/documents/${docId}/paid`).set(firm.auth).expect(200);
+    // Serviços: staff build a form; the client drafts, attaches a file and submits; both sides
+    // follow the order (lists with filters, detail, status change, reply).
+    const form = await http()
+      .post('/api/service-forms')
+      .set(firm.auth)
+      .send({
+        title: 'Admissão',
+        fields: [
+          { key: 'nome', label: 'Nome', type: 'text', required: true },
+          { key: 'doc', label: 'Documento', type: 'file' },
+        ],
+        slaDays: 3,
+      })
+      .expect(201);
+    await http()
+      .put(`/api/service-forms/${form.body.id}`)
+      .set(firm.auth)
+      .send({ title: 'Admissão', fields: form.body.fields })
+      .expect(200);
+    await http().get('/api/service-forms').set(firm.auth).expect(200);
+    await http().get('/api/me/service-forms').set(a.auth).expect(200);
+    await http()
+      .put(`/api/me/service-drafts/${form.body.id}`)
+      .set(a.auth)
+      .send({ answers: { nome: 'Ma' } })
+      .expect(200);
+    await http().get('/api/me/service-drafts').set(a.auth).expect(200);
+    const rg = await http().post('/api/files').set(a.auth).attach('file', gps, 'rg.pdf').expect(201);
+    const order = await http()
+      .post('/api/me/service-orders')
+      .set(a.auth)
+      .send({ formId: form.body.id, answers: { nome: 'Maria', doc: rg.body.id } })
+      .expect(201);
+    await http()
+      .post('/api/service-orders')
+      .set(firm.auth)
+      .send({ clientId: b.client.id, title: 'DEFIS' })
+      .expect(201);
+    await http().get('/api/service-orders').set(firm.auth).expect(200);
+    await http()
+      .get('/api/service-orders')
+      .query({ status: 'open', assigneeId: 'none', overdue: 'true' })
+      .set(firm.auth)
+      .expect(200);
+    await http().get(`/api/service-orders/${order.body.id}`).set(firm.auth).expect(200);
+    await http()
+      .patch(`/api/service-orders/${order.body.id}`)
+      .set(firm.auth)
+      .send({ status: 'waiting_client', note: 'Envie a CTPS', assigneeId: firm.user.id })
+      .expect(200);
+    await http().get('/api/me/service-orders').set(a.auth).expect(200);
+    await http().get(`/api/me/service-orders/${order.body.id}`).set(a.auth).expect(200);
+    await http()
+      .post(`/api/me/service-orders/${order.body.id}/reply`)
+      .set(a.auth)
+      .send({ note: 'Segue' })
+      .expect(200);
     await t.app.get(MessageWriter).flush(); // the conversations' write-behind (every second, here now)
     recording = false;
 

@@ -123,11 +123,6 @@ export class ClientsService {
     await this.clients.setPortal(firmId, clientId, await this.passwords.protectClientChosen(password));
   }
 
-  /** The firm's clients among these ids (by _id). */
-  findManyByIds(firmId: string, clientIds: string[]): Promise<ClientDoc[]> {
-    return this.clients.findManyByIds(firmId, clientIds);
-  }
-
   async mustFind(firmId: string, clientId: string): Promise<ClientDoc> {
     const doc = await this.clients.findById(firmId, clientId);
     if (!doc) throw notFound('Client');

@@ -4,6 +4,7 @@ import { ChatModule } from '../chat/chat.module.js';
 import { ClientsModule } from '../clients/clients.module.js';
 import { FilesModule } from '../files/files.module.js';
 import { StaffModule } from '../staff/staff.module.js';
+import { Locks } from './locks.js';
 import { ServicesController } from './services.controller.js';
 import { ServicesRepository } from './services.repository.js';
 import {
@@ -36,7 +37,7 @@ import { ServicesService } from './services.service.js';
     StaffModule,
   ],
   controllers: [ServicesController],
-  providers: [ServicesRepository, ServicesService],
+  providers: [ServicesRepository, ServicesService, Locks],
   exports: [ServicesService],
 })
 export class ServicesModule {}

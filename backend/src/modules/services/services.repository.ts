@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
-import { type Model, type QueryFilter, Types } from 'mongoose';
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectConnection, InjectModel } from '@nestjs/mongoose';
+import { type Connection, type Model, Types } from 'mongoose';
+import { IdDirectory } from '../../infra/id-directory.js';
+import { findByIdInFirm } from '../../infra/mongo.util.js';
 import type { ServiceOrderStatus } from '../../contract/index.js';
 import {
   COUNTER_MODEL,
@@ -29,22 +31,54 @@ export interface OrderFilter {
 
 const OPEN: ServiceOrderStatus[] = ['open', 'in_progress', 'waiting_client'];
 
-/** Forms, their versions, orders, drafts: every query carries the firm. */
+/**
+ * Forms, their versions, orders, drafts. Like clients and conversations, a firm's lists go
+ * through per-firm id directories and every read is by `_id` (FerretDB on SQLite indexes
+ * nothing else): what a list costs follows the firm's own size, not other firms' data.
+ */
 @Injectable()
-export class ServicesRepository {
+export class ServicesRepository implements OnApplicationBootstrap {
+  /** The firm's form ids. */
+  private readonly formIds: IdDirectory;
+  /** The firm's order ids (the staff list). */
+  private readonly orderIds: IdDirectory;
+  /** A client's order ids, by client id (the portal's Serviços and Início). */
+  private readonly clientOrderIds: IdDirectory;
+
   constructor(
     @InjectModel(SERVICE_FORM_MODEL) private readonly forms: Model<ServiceFormDoc>,
     @InjectModel(SERVICE_FORM_VERSION_MODEL) private readonly versions: Model<ServiceFormVersionDoc>,
     @InjectModel(SERVICE_ORDER_MODEL) private readonly orders: Model<ServiceOrderDoc>,
     @InjectModel(SERVICE_DRAFT_MODEL) private readonly drafts: Model<ServiceDraftDoc>,
     @InjectModel(COUNTER_MODEL) private readonly counters: Model<CounterDoc>,
-  ) {}
+    @InjectConnection() connection: Connection,
+  ) {
+    this.formIds = IdDirectory.of(connection, 'service_form_directory', forms as unknown as Model<never>);
+    this.orderIds = IdDirectory.of(connection, 'service_order_directory', orders as unknown as Model<never>);
+    this.clientOrderIds = new IdDirectory(connection, 'service_order_client_directory', {
+      idsOf: async (clientId) =>
+        (
+          await orders
+            .find({ clientId: oid(clientId) }, { _id: 1 })
+            .lean<{ _id: unknown }[]>()
+            .exec()
+        ).map((d) => String(d._id)),
+      firms: async () => (await orders.distinct('clientId').exec()).map(String),
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.formIds.build();
+    await this.orderIds.build();
+    await this.clientOrderIds.build();
+  }
 
   // ---- forms ----
 
   async insertForm(form: ServiceFormDoc): Promise<void> {
     await this.versions.create(versionOf(form));
     await this.forms.create(form);
+    await this.formIds.add(String(form.firmId), [String(form._id)]);
   }
 
   /**
@@ -58,24 +92,22 @@ export class ServicesRepository {
       if ((err as { code?: number }).code === 11000) return false;
       throw err;
     }
-    const { _id, firmId, ...rest } = form;
-    await this.forms.updateOne({ _id, firmId }, { $set: rest }).exec();
+    const { _id, firmId: _firm, ...rest } = form;
+    await this.forms.updateOne({ _id }, { $set: rest }).exec();
     return true;
   }
 
   findForm(firmId: string, formId: string): Promise<ServiceFormDoc | null> {
-    return this.forms
-      .findOne({ _id: oid(formId), firmId: oid(firmId) })
-      .lean<ServiceFormDoc>()
-      .exec();
+    return findByIdInFirm(this.forms, formId, firmId);
   }
 
-  listForms(firmId: string): Promise<ServiceFormDoc[]> {
-    return this.forms
-      .find({ firmId: oid(firmId) })
-      .sort({ title: 1 })
-      .lean<ServiceFormDoc[]>()
-      .exec();
+  /** The firm's forms by title. */
+  async listForms(firmId: string): Promise<ServiceFormDoc[]> {
+    const ids = await this.formIds.list(firmId);
+    const docs = (await Promise.all(ids.map((id) => this.findForm(firmId, id)))).filter(
+      (d): d is ServiceFormDoc => d !== null,
+    );
+    return docs.sort((a, b) => a.title.localeCompare(b.title, 'pt-BR'));
   }
 
   async findVersion(firmId: string, formId: string, version: number): Promise<ServiceFormVersionDoc | null> {
@@ -107,42 +139,43 @@ export class ServicesRepository {
 
   async insertOrder(order: ServiceOrderDoc): Promise<void> {
     await this.orders.create(order);
+    await this.orderIds.add(String(order.firmId), [String(order._id)]);
+    await this.clientOrderIds.add(String(order.clientId), [String(order._id)]);
   }
 
   findOrder(firmId: string, orderId: string): Promise<ServiceOrderDoc | null> {
-    return this.orders
-      .findOne({ _id: oid(orderId), firmId: oid(firmId) })
-      .lean<ServiceOrderDoc>()
-      .exec();
+    return findByIdInFirm(this.orders, orderId, firmId);
+  }
+
+  /** Orders by _id (lookups run together), without their timelines; `answers` only when asked. */
+  private async ordersByIds(firmId: string, ids: string[], withAnswers: boolean): Promise<ServiceOrderDoc[]> {
+    const projection = withAnswers ? { timeline: 0 } : { timeline: 0, answers: 0 };
+    const docs = await Promise.all(
+      ids.map((id) => this.orders.findById(id, projection).lean<ServiceOrderDoc>().exec()),
+    );
+    return docs.filter((d): d is ServiceOrderDoc => d !== null && String(d.firmId) === firmId);
   }
 
   /**
-   * Applies a change to an order as it was read (`updatedAt` unchanged since): null when
-   * someone else changed it in between (the caller reads again and retries).
+   * Applies a change decided on the order as read (the caller holds the order's lock, so
+   * nobody changed it since): by `_id` alone, the new timeline entries appended.
    */
   updateOrder(
     order: ServiceOrderDoc,
     set: Partial<Pick<ServiceOrderDoc, 'status' | 'assigneeId'>>,
     entries: TimelineDoc[],
   ): Promise<ServiceOrderDoc | null> {
-    const at = entries[entries.length - 1].at;
     return this.orders
       .findOneAndUpdate(
-        { _id: order._id, firmId: order.firmId, updatedAt: order.updatedAt },
-        { $set: { ...set, updatedAt: at, timeline: [...order.timeline, ...entries] } },
+        { _id: order._id },
+        {
+          $set: { ...set, updatedAt: entries[entries.length - 1].at },
+          $push: { timeline: { $each: entries } },
+        },
         { returnDocument: 'after', timestamps: false },
       )
       .lean<ServiceOrderDoc>()
       .exec();
-  }
-
-  /** The filters other than status and overdue (the chips count under them). */
-  private filter(firmId: string, f: OrderFilter): QueryFilter<ServiceOrderDoc> {
-    const q: QueryFilter<ServiceOrderDoc> = { firmId: oid(firmId) };
-    if (f.clientId) q.clientId = oid(f.clientId);
-    if (f.formId) q.formId = oid(f.formId);
-    if (f.assigneeId) q.assigneeId = f.assigneeId === 'none' ? null : oid(f.assigneeId);
-    return q;
   }
 
   /**
@@ -155,40 +188,37 @@ export class ServicesRepository {
     today: string,
     page: { skip: number; limit: number },
   ): Promise<{ items: ServiceOrderDoc[]; total: number; counts: Record<string, number>; overdue: number }> {
-    const base = this.filter(firmId, f);
-    const overdueQuery = { ...base, status: { $in: OPEN }, dueDate: { $lt: today } };
-    let listed: QueryFilter<ServiceOrderDoc> = f.overdueOnly ? overdueQuery : base;
-    if (f.status) {
-      const allowed = !f.overdueOnly || OPEN.includes(f.status);
-      listed = { ...listed, status: allowed ? f.status : { $in: [] } };
-    }
-    const [items, total, grouped, overdue] = await Promise.all([
-      this.orders
-        .find(listed, { timeline: 0 })
-        .sort({ createdAt: -1, _id: -1 })
-        .skip(page.skip)
-        .limit(page.limit)
-        .lean<ServiceOrderDoc[]>()
-        .exec(),
-      this.orders.countDocuments(listed).exec(),
-      this.orders
-        .aggregate<{ _id: string; n: number }>([
-          { $match: base },
-          { $group: { _id: '$status', n: { $sum: 1 } } },
-        ])
-        .exec(),
-      this.orders.countDocuments(overdueQuery).exec(),
-    ]);
-    return { items, total, counts: Object.fromEntries(grouped.map((g) => [g._id, g.n])), overdue };
+    const all = await this.ordersByIds(firmId, await this.orderIds.list(firmId), false);
+    const base = all.filter(
+      (o) =>
+        (!f.clientId || String(o.clientId) === f.clientId) &&
+        (!f.formId || String(o.formId) === f.formId) &&
+        (!f.assigneeId || (f.assigneeId === 'none' ? !o.assigneeId : String(o.assigneeId) === f.assigneeId)),
+    );
+    const late = (o: ServiceOrderDoc) => OPEN.includes(o.status) && !!o.dueDate && o.dueDate < today;
+    const counts: Record<string, number> = {};
+    for (const o of base) counts[o.status] = (counts[o.status] ?? 0) + 1;
+    const listed = base
+      .filter((o) => (!f.status || o.status === f.status) && (!f.overdueOnly || late(o)))
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.number - a.number);
+    const pageIds = listed.slice(page.skip, page.skip + page.limit).map((o) => String(o._id));
+    const full = new Map((await this.ordersByIds(firmId, pageIds, true)).map((o) => [String(o._id), o]));
+    return {
+      items: pageIds.map((id) => full.get(id)).filter((o): o is ServiceOrderDoc => !!o),
+      total: listed.length,
+      counts,
+      overdue: base.filter(late).length,
+    };
   }
 
-  listClientOrders(firmId: string, clientId: string, limit: number): Promise<ServiceOrderDoc[]> {
-    return this.orders
-      .find({ firmId: oid(firmId), clientId: oid(clientId) }, { timeline: 0 })
-      .sort({ createdAt: -1, _id: -1 })
-      .limit(limit)
-      .lean<ServiceOrderDoc[]>()
-      .exec();
+  /** A client's orders, newest first. */
+  async listClientOrders(firmId: string, clientId: string, limit: number): Promise<ServiceOrderDoc[]> {
+    const ids = await this.clientOrderIds.list(clientId);
+    const docs = await this.ordersByIds(firmId, ids, true);
+    return docs
+      .filter((o) => String(o.clientId) === clientId)
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.number - a.number)
+      .slice(0, limit);
   }
 
   // ---- drafts ----
@@ -197,11 +227,12 @@ export class ServicesRepository {
     await this.drafts.replaceOne({ _id: draft._id }, draft, { upsert: true }).exec();
   }
 
-  listDrafts(firmId: string, clientId: string): Promise<ServiceDraftDoc[]> {
-    return this.drafts
-      .find({ firmId: oid(firmId), clientId: oid(clientId) })
-      .lean<ServiceDraftDoc[]>()
-      .exec();
+  /** The client's drafts of these forms (one lookup by _id each). */
+  async listDrafts(firmId: string, clientId: string, formIds: string[]): Promise<ServiceDraftDoc[]> {
+    const docs = await Promise.all(
+      formIds.map((formId) => this.drafts.findById(`${clientId}:${formId}`).lean<ServiceDraftDoc>().exec()),
+    );
+    return docs.filter((d): d is ServiceDraftDoc => d !== null && String(d.firmId) === firmId);
   }
 
   async deleteDraft(clientId: string, formId: string): Promise<void> {

@@ -107,8 +107,8 @@ export const serviceFormSchema = new Schema<ServiceFormDoc>(
   },
   { collection: 'serviceForms', timestamps: true },
 );
-// The firm's forms (the builder's list, the portal's offer).
-serviceFormSchema.index({ firmId: 1, title: 1 });
+// Rebuilding a firm's form directory (lists read the directory, then each form by _id).
+serviceFormSchema.index({ firmId: 1 });
 
 export const serviceFormVersionSchema = new Schema<ServiceFormVersionDoc>(
   {
@@ -155,9 +155,8 @@ export const serviceOrderSchema = new Schema<ServiceOrderDoc>(
 );
 // OS numbers are unique per firm (the counter gives them; the index proves it).
 serviceOrderSchema.index({ firmId: 1, number: 1 }, { unique: true });
-// The firm's list, newest first, by status (the chips), and one client's orders (portal, Início).
-serviceOrderSchema.index({ firmId: 1, status: 1, createdAt: -1 });
-serviceOrderSchema.index({ firmId: 1, clientId: 1, createdAt: -1 });
+// Rebuilding a client's order directory (lists read directories, then each order by _id).
+serviceOrderSchema.index({ clientId: 1 });
 
 export const serviceDraftSchema = new Schema<ServiceDraftDoc>(
   {
@@ -171,7 +170,6 @@ export const serviceDraftSchema = new Schema<ServiceDraftDoc>(
   },
   { collection: 'serviceDrafts', timestamps: false, versionKey: false, minimize: false },
 );
-serviceDraftSchema.index({ firmId: 1, clientId: 1 });
 
 export const counterSchema = new Schema<CounterDoc>(
   { _id: { type: String, required: true }, seq: { type: Number, required: true } },

@@ -32,6 +32,7 @@ import { ClientsService } from '../clients/clients.service.js';
 import { FilesService, type StoredFile } from '../files/files.service.js';
 import type { MessageDoc } from '../chat/message.schema.js';
 import { StaffService } from '../staff/staff.service.js';
+import { Locks } from './locks.js';
 import { ServicesRepository } from './services.repository.js';
 import type { ServiceFormDoc, ServiceOrderDoc, TimelineDoc } from './services.schema.js';
 
@@ -45,7 +46,6 @@ const oid = (id: string) => new Types.ObjectId(id);
 const SYSTEM_SENDER = { kind: 'system' as const, id: 'service-orders', name: 'Ordens de serviço' };
 /** Orders a client lists at most (portal, Início). */
 const CLIENT_ORDERS_LIMIT = 200;
-const conflictMessage = 'A ordem de serviço mudou enquanto você a editava. Tente de novo.';
 
 function toForm(doc: ServiceFormDoc): ServiceForm {
   return {
@@ -109,14 +109,21 @@ export class ServicesService {
     private readonly files: FilesService,
     private readonly chat: ChatService,
     private readonly events: EventBus,
+    private readonly locks: Locks,
   ) {}
 
   // ---- forms (staff) ----
 
+  /** The firm's clients among these ids, each by _id (lookups run together). */
+  private async clientsByIds(firmId: string, ids: string[]): Promise<ClientDoc[]> {
+    const docs = await Promise.all(ids.map((id) => this.clients.findById(firmId, id)));
+    return docs.filter((d): d is ClientDoc => d !== null);
+  }
+
   private async checkAudience(firmId: string, input: FormInput): Promise<Types.ObjectId[]> {
     if (input.audience === 'all') return [];
     const ids = [...new Set(input.clientIds)];
-    const found = await this.clients.findManyByIds(firmId, ids);
+    const found = await this.clientsByIds(firmId, ids);
     if (found.length !== ids.length) {
       const known = new Set(found.map((c) => String(c._id)));
       const missing = ids.filter((id) => !known.has(id));
@@ -208,7 +215,14 @@ export class ServicesService {
   }
 
   async myDrafts(caller: ClientPrincipal): Promise<{ items: ServiceDraft[] }> {
-    const drafts = await this.repo.listDrafts(caller.firmId, caller.clientId);
+    const offered = (await this.repo.listForms(caller.firmId)).filter((f) =>
+      this.offered(f, caller.clientId),
+    );
+    const drafts = await this.repo.listDrafts(
+      caller.firmId,
+      caller.clientId,
+      offered.map((f) => String(f._id)),
+    );
     return {
       items: drafts.map((d) => ({
         formId: String(d.formId),
@@ -425,8 +439,15 @@ export class ServicesService {
       today,
       { skip: (q.page - 1) * q.pageSize, limit: q.pageSize },
     );
+    // Names as they are now (a client renamed since its order was opened), by _id.
+    const clients = await this.clientsByIds(caller.firmId, [
+      ...new Set(items.map((o) => String(o.clientId))),
+    ]);
+    const names = new Map(clients.map((c) => [String(c._id), c.name]));
     return {
-      items: items.map((o) => toOrder(o, today)),
+      items: items.map((o) =>
+        toOrder({ ...o, clientName: names.get(String(o.clientId)) ?? o.clientName }, today),
+      ),
       total,
       counts: Object.fromEntries(SERVICE_ORDER_STATUSES.map((s) => [s, counts[s] ?? 0])) as Record<
         ServiceOrderStatus,
@@ -502,30 +523,33 @@ export class ServicesService {
   }
 
   /**
-   * Applies a change to an order as it was read; when someone changed it in between, reads
-   * it again and re-decides (a few times), so no timeline entry is lost.
+   * Reads an order, decides a change from what it holds and applies it, under the order's
+   * lock (Redis, every node): two changes at once run one after the other, each deciding on
+   * what the other left, and no timeline entry is lost.
    */
   private async change(
+    orderId: string,
     read: () => Promise<ServiceOrderDoc>,
     decide: (order: ServiceOrderDoc) => Promise<{
       set: Partial<Pick<ServiceOrderDoc, 'status' | 'assigneeId'>>;
       entries: TimelineDoc[];
     } | null>,
   ): Promise<{ before: ServiceOrderDoc; after: ServiceOrderDoc; entries: TimelineDoc[] }> {
-    for (let attempt = 0; attempt < 5; attempt++) {
+    return this.locks.with(`service-order:${orderId}`, async () => {
       const before = await read();
       const change = await decide(before);
       if (!change) return { before, after: before, entries: [] };
       const after = await this.repo.updateOrder(before, change.set, change.entries);
-      if (after) return { before, after, entries: change.entries };
-    }
-    throw new AppError(409, ErrorCode.Conflict, conflictMessage);
+      if (!after) throw notFound('Service order');
+      return { before, after, entries: change.entries };
+    });
   }
 
   async update(caller: StaffPrincipal, orderId: string, input: UpdateInput): Promise<ServiceOrder> {
     if (input.assigneeId) await this.mustStaff(caller.firmId, input.assigneeId);
     const by = { kind: 'staff' as const, id: caller.staffId, name: caller.name };
     const { after, entries } = await this.change(
+      orderId,
       async () => {
         const order = await this.repo.findOrder(caller.firmId, orderId);
         if (!order) throw notFound('Service order');
@@ -591,6 +615,7 @@ export class ServicesService {
     }
     const by = { kind: 'client' as const, id: caller.clientId, name: client.name };
     const { after } = await this.change(
+      orderId,
       () => this.mustOwnOrder(caller, orderId),
       async (order) => {
         if (CLOSED_STATUSES.includes(order.status))
@@ -630,6 +655,7 @@ export class ServicesService {
     const client = await this.mustClient(caller.firmId, caller.clientId);
     const by = { kind: 'client' as const, id: caller.clientId, name: client.name };
     const { after, entries } = await this.change(
+      orderId,
       () => this.mustOwnOrder(caller, orderId),
       async (order) => {
         if (order.status === 'cancelled') return null;
