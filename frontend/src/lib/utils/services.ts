@@ -29,7 +29,7 @@ export function sortForClient(items: readonly ServiceOrder[]): ServiceOrder[] {
 
 /**
  * Reais as a person types them → integer cents: "1.234,56" → 123456, "1234.5" → 123450,
- * "R$ 10" → 1000. Null when it isn't a amount (the caller keeps the text, and the shared
+ * "R$ 10" → 1000. Null when it isn't an amount (the caller keeps the text, and the shared
  * validator says why).
  */
 export function parseMoneyInput(input: string): number | null {
@@ -37,13 +37,19 @@ export function parseMoneyInput(input: string): number | null {
   if (s === '' || !/^\d[\d.,]*$/.test(s)) return null;
   const lastComma = s.lastIndexOf(',');
   const lastDot = s.lastIndexOf('.');
+  const grouped = (int: string) => !int.includes('.') || /^\d{1,3}(\.\d{3})+$/.test(int);
   if (lastComma >= 0) {
-    // pt-BR: dots group thousands, the comma is the decimal mark.
-    s = s.slice(0, lastComma).replace(/[.,]/g, '') + '.' + s.slice(lastComma + 1);
+    // pt-BR: dots group thousands, one comma marks the decimals.
+    const int = s.slice(0, lastComma);
+    if (int.includes(',') || !grouped(int)) return null;
+    s = int.replace(/\./g, '') + '.' + s.slice(lastComma + 1);
   } else if (lastDot >= 0 && s.length - lastDot - 1 !== 3) {
     // "1234.5" or "10.00": a decimal point typed the English way ("1.234" stays thousands).
-    s = s.slice(0, lastDot).replace(/\./g, '') + '.' + s.slice(lastDot + 1);
+    const int = s.slice(0, lastDot);
+    if (int.includes('.')) return null;
+    s = int + '.' + s.slice(lastDot + 1);
   } else {
+    if (!grouped(s)) return null;
     s = s.replace(/\./g, '');
   }
   if (!/^\d+(\.\d{0,2})?$/.test(s)) return null;
