@@ -1,9 +1,12 @@
 import {
+  type Answers,
   api,
   type ChangeOwnPasswordRequest,
   type Document,
+  type FileItem,
   fillPath,
   type PortalLoginRequest,
+  type ReplyServiceOrderRequest,
 } from '@connecthub/backend/contract';
 import { call, isApiError } from './client';
 import { uploadWithProgress } from './documents';
@@ -14,6 +17,8 @@ type Fetch = typeof fetch;
 
 /** What loaders of the client's documents depend on; invalidated when one arrives or changes. */
 export const PORTAL_DOCUMENTS = 'app:portal-documents';
+/** What loaders of the client's service forms and orders depend on; invalidated on `service-order:updated`. */
+export const PORTAL_SERVICES = 'app:portal-services';
 type Progress = (loaded: number, total: number) => void;
 
 /** Client-portal calls. Session calls use `auth: 'portal'` (impersonation token, if any). */
@@ -24,7 +29,30 @@ export const portalApi = {
   me: (fetch?: Fetch) => call(api.me.me, {}, { auth: 'portal', fetch }),
   changePassword: (body: ChangeOwnPasswordRequest) =>
     call(api.me.changePassword, { body }, { auth: 'portal' }),
+
+  /** Serviços (`serviceForms`): the forms offered, the client's drafts and orders. */
+  serviceForms: (fetch?: Fetch) => call(api.services.myForms, {}, { auth: 'portal', fetch }),
+  serviceDrafts: (fetch?: Fetch) => call(api.services.myDrafts, {}, { auth: 'portal', fetch }),
+  saveServiceDraft: (formId: string, answers: Answers) =>
+    call(api.services.saveDraft, { params: { id: formId }, body: { answers } }, { auth: 'portal' }),
+  deleteServiceDraft: (formId: string) =>
+    call(api.services.deleteDraft, { params: { id: formId } }, { auth: 'portal' }),
+  submitService: (formId: string, answers: Answers) =>
+    call(api.services.submit, { body: { formId, answers } }, { auth: 'portal' }),
   serviceOrders: (fetch?: Fetch) => call(api.services.myOrders, {}, { auth: 'portal', fetch }),
+  serviceOrder: (id: string, fetch?: Fetch) =>
+    call(api.services.myOrder, { params: { id } }, { auth: 'portal', fetch }),
+  replyServiceOrder: (id: string, body: ReplyServiceOrderRequest) =>
+    call(api.services.reply, { params: { id }, body }, { auth: 'portal' }),
+  cancelServiceOrder: (id: string) => call(api.services.cancelMine, { params: { id } }, { auth: 'portal' }),
+  /** A file for a form's file field or a reply (POST /api/files), with upload progress. */
+  uploadFile: (file: File, onProgress?: Progress, signal?: AbortSignal) => {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    // An impersonation tab goes through `call` with its token: the server answers READ_ONLY_SESSION.
+    if (getImpersonationToken()) return call(api.files.upload, {}, { auth: 'portal', form, signal });
+    return uploadWithProgress<FileItem>(`/api${api.files.upload.path}`, form, onProgress, signal);
+  },
 
   /** The client's guias and documents (the server filters by the client's permissions). */
   documents: (fetch?: Fetch) => call(api.documents.mine, { query: {} }, { auth: 'portal', fetch }),

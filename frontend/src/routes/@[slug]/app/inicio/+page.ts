@@ -1,9 +1,9 @@
-import { loadSection, PORTAL_DOCUMENTS, portalApi } from '$lib/api/portal';
+import { loadSection, PORTAL_DOCUMENTS, PORTAL_SERVICES, portalApi } from '$lib/api/portal';
 import { canSeeDocuments } from '$lib/utils/documents';
 import type { PageLoad } from './$types';
 
 export const load: PageLoad = async ({ parent, fetch, depends }) => {
-  depends(PORTAL_DOCUMENTS);
+  depends(PORTAL_DOCUMENTS, PORTAL_SERVICES);
   const { me } = await parent();
   const p = me.permissions;
   // The chat loads (and stays live) through the chat store, not here.
