@@ -515,6 +515,8 @@ describe('Serviços: forms, ordens de serviço, live both ways', () => {
       })
       .expect(201);
     expect(late.body.overdue).toBe(true);
+    // What the firm opened, the firm closes: the client can't withdraw it.
+    await t.http().post(`/api/me/service-orders/${byFirm.body.id}/cancel`).set(c.auth).expect(409);
     // The client's Início and Serviços list them (newest first).
     const mine = (await t.http().get('/api/me/service-orders').set(c.auth).expect(200)).body.items;
     expect(mine.map((o: { title: string }) => o.title)).toEqual(['Mudança de endereço', 'DEFIS 2026']);

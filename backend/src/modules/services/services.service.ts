@@ -659,6 +659,12 @@ export class ServicesService {
       () => this.mustOwnOrder(caller, orderId),
       async (order) => {
         if (order.status === 'cancelled') return null;
+        if (order.origin !== 'client')
+          throw new AppError(
+            409,
+            ErrorCode.Conflict,
+            'Esta ordem foi aberta pelo escritório: fale com ele pelo chat.',
+          );
         if (order.status !== 'open')
           throw new AppError(
             409,
