@@ -6,7 +6,8 @@ import {
   type ServiceFormRequest,
   serviceFormRequestSchema,
 } from '@connecthub/backend/contract';
-import { type Issue, keyFromLabel } from './labels';
+// Relative, not $lib: the unit tests (vitest, no SvelteKit aliases) import this file.
+import { type Issue, keyFromLabel } from '../../utils/services';
 
 /** A field while it is being edited (options as typed, one per line). */
 export interface FieldDraft {

@@ -1,19 +1,7 @@
-import {
-  type FormField,
-  formatCnpj,
-  formatCpf,
-  formatPhone,
-  type TimelineEntry,
-} from '@connecthub/backend/contract';
-import { formatDate, formatMoneyCents } from '$lib/utils/format';
+import { type FormField, formatCnpj, formatCpf, formatPhone } from '@connecthub/backend/contract';
+import { formatDate, formatMoneyCents } from './format';
 
-export const TIMELINE_LABELS: Record<TimelineEntry['event'], string> = {
-  opened: 'Abriu a ordem',
-  status: 'Mudou a situação',
-  note: 'Escreveu ao cliente',
-  assigned: 'Mudou o responsável',
-  reply: 'O cliente respondeu',
-};
+/** Serviços: how orders and answers read in pt-BR, and the form builder's key rules. */
 
 /** "OS nº 12" */
 export const orderNumber = (n: number): string => `OS nº ${n}`;
