@@ -6,7 +6,7 @@ import {
   compactAnswers,
   formatAnswer,
   parseMoneyInput,
-  slaLabel,
+  slaPrazo,
   sortForClient,
 } from './services';
 
@@ -75,9 +75,9 @@ describe('forms and orders', () => {
     expect(answerErrors(undefined)).toEqual({});
   });
   it('says the SLA in business days', () => {
-    expect(slaLabel(1)).toBe('Prazo: 1 dia útil');
-    expect(slaLabel(5)).toBe('Prazo: 5 dias úteis');
-    expect(slaLabel(null)).toBeNull();
+    expect(slaPrazo(1)).toBe('Prazo: 1 dia útil');
+    expect(slaPrazo(5)).toBe('Prazo: 5 dias úteis');
+    expect(slaPrazo(null)).toBeNull();
   });
   it('puts what waits for the client first and closed orders last', () => {
     const o = (id: string, status: string, createdAt: string) => ({ id, status, createdAt }) as never;

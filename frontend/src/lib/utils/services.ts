@@ -15,8 +15,8 @@ export const statusLabel = (s: ServiceOrderStatus): string => SERVICE_ORDER_STAT
 
 export const isClosed = (s: ServiceOrderStatus): boolean => CLOSED_STATUSES.includes(s);
 
-/** "Prazo: 5 dias úteis" (a form's SLA), or null when the firm promises none. */
-export function slaLabel(days: number | null): string | null {
+/** "Prazo: 5 dias úteis" (a form's SLA, as the portal offers it), or null when the firm promises none. */
+export function slaPrazo(days: number | null): string | null {
   if (days === null) return null;
   return `Prazo: ${plural(days, 'dia útil', 'dias úteis')}`;
 }
@@ -127,3 +127,56 @@ export function answerErrors(details: unknown): Record<string, string> {
 export const fieldInputId = (key: string) => `svc-input-${key}`;
 export const fieldErrorId = (key: string) => `svc-error-${key}`;
 export const fieldHelpId = (key: string) => `svc-help-${key}`;
+
+// ---- staff app ----
+
+/** "OS nº 12" */
+export const orderNumber = (n: number): string => `OS nº ${n}`;
+
+/** "5 dias úteis", "1 dia útil", or "Sem prazo". */
+export function slaLabel(days: number | null): string {
+  if (!days) return 'Sem prazo';
+  return days === 1 ? '1 dia útil' : `${days} dias úteis`;
+}
+
+/**
+ * A field key from its label: "Data de início" → "data_de_inicio" (lowercase ASCII, accents
+ * dropped, anything else _, starts with a letter, at most 40), different from `taken`.
+ */
+export function keyFromLabel(label: string, taken: Iterable<string> = []): string {
+  let base = label
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^[^a-z]+/, '')
+    .replace(/_+$/, '')
+    .slice(0, 40)
+    .replace(/_+$/, '');
+  if (!base) base = 'campo';
+  const used = new Set(taken);
+  if (!used.has(base)) return base;
+  for (let i = 2; ; i++) {
+    const suffix = `_${i}`;
+    const candidate = base.slice(0, 40 - suffix.length).replace(/_+$/, '') + suffix;
+    if (!used.has(candidate)) return candidate;
+  }
+}
+
+export interface Issue {
+  path: string;
+  message: string;
+}
+
+/** The `details` of a VALIDATION_FAILED as `{path: "a.b.0", message}` (paths joined with dots). */
+export function issuesOf(details: unknown): Issue[] {
+  if (!Array.isArray(details)) return [];
+  const out: Issue[] = [];
+  for (const d of details) {
+    if (!d || typeof d !== 'object') continue;
+    const { path, message } = d as { path?: unknown; message?: unknown };
+    const p = Array.isArray(path) ? path.join('.') : typeof path === 'string' ? path : '';
+    out.push({ path: p, message: typeof message === 'string' ? message : 'Valor inválido' });
+  }
+  return out;
+}

@@ -1,0 +1,16 @@
+import { error, redirect } from '@sveltejs/kit';
+import { isApiError } from '$lib/api/client';
+import { servicesApi } from '$lib/api/services';
+import { errorMessage } from '$lib/utils/errors';
+import type { PageLoad } from './$types';
+
+export const load: PageLoad = async ({ params, fetch, depends }) => {
+  depends('app:service-form');
+  try {
+    return { form: await servicesApi.form(params.id, fetch) };
+  } catch (e) {
+    if (isApiError(e) && e.status === 401) redirect(307, '/login?reason=expired');
+    if (isApiError(e) && (e.status === 404 || e.status === 400)) error(404, 'Formulário não encontrado.');
+    error(503, errorMessage(e));
+  }
+};
