@@ -109,15 +109,14 @@ export function compactAnswers(values: Record<string, unknown>): Record<string, 
   return out;
 }
 
-/** `details` of a 400 VALIDATION_FAILED → messages by field key (`answers.<key>`). */
+/**
+ * `details` of a 400 VALIDATION_FAILED (or the `issues` of the contract's `checkAnswers`) →
+ * messages by field key (`answers.<key>`), the first for each.
+ */
 export function answerErrors(details: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  if (!Array.isArray(details)) return out;
-  for (const d of details) {
-    if (!d || typeof d !== 'object') continue;
-    const { path, message } = d as { path?: unknown; message?: unknown };
-    const p = Array.isArray(path) ? path.join('.') : typeof path === 'string' ? path : '';
-    const m = /^answers\.([a-z][a-z0-9_]*)$/.exec(p);
+  for (const { path, message } of rawIssues(details)) {
+    const m = /^answers\.([a-z][a-z0-9_]*)$/.exec(path);
     if (m && typeof message === 'string' && !out[m[1]]) out[m[1]] = message;
   }
   return out;
@@ -170,13 +169,20 @@ export interface Issue {
 
 /** The `details` of a VALIDATION_FAILED as `{path: "a.b.0", message}` (paths joined with dots). */
 export function issuesOf(details: unknown): Issue[] {
+  return rawIssues(details).map(({ path, message }) => ({
+    path,
+    message: typeof message === 'string' ? message : 'Valor inválido',
+  }));
+}
+
+/** Each object of `details` with its path joined with dots (an Issue's path is already a string). */
+function rawIssues(details: unknown): { path: string; message: unknown }[] {
   if (!Array.isArray(details)) return [];
-  const out: Issue[] = [];
+  const out: { path: string; message: unknown }[] = [];
   for (const d of details) {
     if (!d || typeof d !== 'object') continue;
     const { path, message } = d as { path?: unknown; message?: unknown };
-    const p = Array.isArray(path) ? path.join('.') : typeof path === 'string' ? path : '';
-    out.push({ path: p, message: typeof message === 'string' ? message : 'Valor inválido' });
+    out.push({ path: Array.isArray(path) ? path.join('.') : typeof path === 'string' ? path : '', message });
   }
   return out;
 }
