@@ -379,7 +379,8 @@ describe('Serviços: forms, ordens de serviço, live both ways', () => {
       .send({ status: 'in_progress', assigneeId: colleague.user.id })
       .expect(200);
     expect(moved.body).toMatchObject({ status: 'in_progress', assigneeId: colleague.user.id });
-    expect((await clientHears).order.status).toBe('in_progress');
+    const heard = (await clientHears).order as { status: string; assigneeId: string | null };
+    expect(heard).toMatchObject({ status: 'in_progress', assigneeId: null });
     const system = await clientMessage;
     expect(system).toMatchObject({
       sender: { kind: 'system' },

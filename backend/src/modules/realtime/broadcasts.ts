@@ -75,8 +75,9 @@ export function subscribeBroadcasts(events: EventBus, out: Fanout): void {
     else out.toFirmStaff(e.firmId, 'document:updated', payload);
   });
   events.on('service-order.updated', (e) => {
-    const payload = { order: e.order };
-    if (e.clientMaySee) out.toFirmAndClient(e.firmId, e.clientId, 'service-order:updated', payload);
-    else out.toFirmStaff(e.firmId, 'service-order:updated', payload);
+    out.toFirmStaff(e.firmId, 'service-order:updated', { order: e.order });
+    // Who at the firm handles it is internal: the client's copy names nobody.
+    if (e.clientMaySee)
+      out.toClient(e.clientId, 'service-order:updated', { order: { ...e.order, assigneeId: null } });
   });
 }
