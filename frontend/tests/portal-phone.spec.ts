@@ -230,6 +230,10 @@ describe('Client portal on a phone in Chromium', () => {
       await page.getByTestId('portal-account-menu').click();
       await panel.waitFor({ timeout: 3000 }).catch(() => undefined);
     }
+    // An open menu takes the focus to its first item (a moment after it shows); Tab from there.
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('role')))
+      .toBe('menuitem');
     await page.keyboard.press('Tab');
     await page.getByTestId('portal-account-menu-panel').waitFor({ state: 'hidden' });
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(
