@@ -153,6 +153,11 @@ export const serviceOrderSchema = z.object({
 });
 export type ServiceOrder = z.infer<typeof serviceOrderSchema>;
 
+/** What the client sees of an order: who at the firm handles it is internal. */
+export function orderForClient<T extends ServiceOrder>(order: T): T {
+  return { ...order, assigneeId: null };
+}
+
 export const timelineEntrySchema = z.object({
   at: z.string(),
   by: z.object({ kind: z.enum(['staff', 'client', 'system']), id: z.string(), name: z.string() }),

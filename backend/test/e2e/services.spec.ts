@@ -1,3 +1,4 @@
+import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addBusinessDays, formatCnpj, type Message, todayInBrazil } from '../../src/contract/index.js';
 import { openSocket, startTestApp, type TestApp, type TestSocket, waitForEvent } from '../helpers/app.js';
@@ -549,6 +550,30 @@ describe('Serviços: forms, ordens de serviço, live both ways', () => {
     expect((await list({ overdue: 'true' })).body.items).toEqual([]);
     expect((await list({ status: 'done', clientId: other2.client.id })).body.items[0].overdue).toBe(false);
     await t.http().get('/api/service-orders').query({ status: 'nope' }).set(staff.auth).expect(400);
+
+    // The list reads the firm's order index; one lost (or from before it existed) is rebuilt
+    // from the orders, and changes after that keep it right.
+    const everything = (await list({})).body;
+    const db = mongoose.connections.find((c) => c.name === t.config.MONGO_URL.split('/').pop())!;
+    const lost = await db.collection('service_order_index').deleteOne({ _id: staff.firm.id } as never);
+    expect(lost.deletedCount).toBe(1);
+    const rebuilt = (await list({})).body;
+    expect(rebuilt.total).toBe(everything.total);
+    expect(rebuilt.counts).toEqual(everything.counts);
+    expect(rebuilt.items.map((o: { id: string }) => o.id)).toEqual(
+      everything.items.map((o: { id: string }) => o.id),
+    );
+    await t
+      .http()
+      .patch(`/api/service-orders/${byFirm.body.id}`)
+      .set(staff.auth)
+      .send({ status: 'in_progress' })
+      .expect(200);
+    expect(
+      (await list({ status: 'in_progress', clientId: c.client.id })).body.items.map(
+        (o: { id: string }) => o.id,
+      ),
+    ).toEqual([byFirm.body.id]);
   });
 
   it('keeps firms apart and read-only sessions read-only', async () => {

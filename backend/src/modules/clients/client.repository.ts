@@ -99,7 +99,16 @@ export class ClientRepository implements OnApplicationBootstrap {
 
   /** Every client of the firm: its directory, then each by _id (lookups run together). */
   async listAll(firmId: string): Promise<ClientDoc[]> {
-    const ids = await this.directory.list(firmId);
+    return this.findEachById(firmId, await this.directory.list(firmId));
+  }
+
+  /** The firm's client ids (its directory: one read). */
+  idsOf(firmId: string): Promise<string[]> {
+    return this.directory.list(firmId);
+  }
+
+  /** These clients of the firm, each by _id (lookups run together); unknown ids are left out. */
+  async findEachById(firmId: string, ids: string[]): Promise<ClientDoc[]> {
     const docs = await Promise.all(ids.map((id) => this.findById(firmId, id)));
     return docs.filter((d): d is ClientDoc => d !== null);
   }

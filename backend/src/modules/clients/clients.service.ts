@@ -123,6 +123,16 @@ export class ClientsService {
     await this.clients.setPortal(firmId, clientId, await this.passwords.protectClientChosen(password));
   }
 
+  /** The firm's client ids, in one read (its directory). */
+  idsOf(firmId: string): Promise<string[]> {
+    return this.clients.idsOf(firmId);
+  }
+
+  /** These clients of the firm, each by _id; unknown ids are left out. */
+  findEachById(firmId: string, ids: string[]): Promise<ClientDoc[]> {
+    return this.clients.findEachById(firmId, ids);
+  }
+
   async mustFind(firmId: string, clientId: string): Promise<ClientDoc> {
     const doc = await this.clients.findById(firmId, clientId);
     if (!doc) throw notFound('Client');

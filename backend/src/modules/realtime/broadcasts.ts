@@ -1,4 +1,4 @@
-import type { ServerToClientEvents } from '../../contract/index.js';
+import { orderForClient, type ServerToClientEvents } from '../../contract/index.js';
 import type { EventBus } from '../../common/event-bus.js';
 import { rooms } from './realtime.repository.js';
 
@@ -76,8 +76,6 @@ export function subscribeBroadcasts(events: EventBus, out: Fanout): void {
   });
   events.on('service-order.updated', (e) => {
     out.toFirmStaff(e.firmId, 'service-order:updated', { order: e.order });
-    // Who at the firm handles it is internal: the client's copy names nobody.
-    if (e.clientMaySee)
-      out.toClient(e.clientId, 'service-order:updated', { order: { ...e.order, assigneeId: null } });
+    if (e.clientMaySee) out.toClient(e.clientId, 'service-order:updated', { order: orderForClient(e.order) });
   });
 }

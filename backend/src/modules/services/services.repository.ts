@@ -1,5 +1,6 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectConnection, InjectModel } from '@nestjs/mongoose';
+import type { Collection } from 'mongodb';
 import { type Connection, type Model, Types } from 'mongoose';
 import { IdDirectory } from '../../infra/id-directory.js';
 import { findByIdInFirm } from '../../infra/mongo.util.js';
@@ -31,17 +32,53 @@ export interface OrderFilter {
 
 const OPEN: ServiceOrderStatus[] = ['open', 'in_progress', 'waiting_client'];
 
+/** What the staff list filters, counts and sorts by: one row per order in the firm's index. */
+interface OrderRow {
+  n: number;
+  s: ServiceOrderStatus;
+  c: string;
+  f: string | null;
+  a: string | null;
+  /** Due date, YYYY-MM-DD. */
+  d: string | null;
+  /** Opened at (ms). */
+  t: number;
+}
+
+/** `service_order_index`: per firm, its orders' rows keyed `o<orderId>` (a key is never all digits). */
+interface OrderIndexDoc {
+  _id: string;
+  rows: Record<string, OrderRow>;
+  /** Every order of the firm is in: written with its first order, or by a rebuild. */
+  complete?: boolean;
+}
+
+const rowKey = (orderId: string) => `rows.o${orderId}`;
+
+function rowOf(o: ServiceOrderDoc): OrderRow {
+  return {
+    n: o.number,
+    s: o.status,
+    c: String(o.clientId),
+    f: o.formId ? String(o.formId) : null,
+    a: o.assigneeId ? String(o.assigneeId) : null,
+    d: o.dueDate,
+    t: o.createdAt.getTime(),
+  };
+}
+
 /**
  * Forms, their versions, orders, drafts. Like clients and conversations, a firm's lists go
- * through per-firm id directories and every read is by `_id` (FerretDB on SQLite indexes
- * nothing else): what a list costs follows the firm's own size, not other firms' data.
+ * through per-firm documents and every read is by `_id` (FerretDB on SQLite indexes nothing
+ * else): what a list costs follows the firm's own size, not other firms' data. The staff's
+ * order list reads one index document (a small row per order: what it filters, counts and
+ * sorts by) and then only the page's orders, however many orders the firm has had.
  */
 @Injectable()
 export class ServicesRepository implements OnApplicationBootstrap {
   /** The firm's form ids. */
   private readonly formIds: IdDirectory;
-  /** The firm's order ids (the staff list). */
-  private readonly orderIds: IdDirectory;
+  private readonly index: Collection<OrderIndexDoc>;
   /** A client's order ids, by client id (the portal's Serviços and Início). */
   private readonly clientOrderIds: IdDirectory;
 
@@ -54,7 +91,7 @@ export class ServicesRepository implements OnApplicationBootstrap {
     @InjectConnection() connection: Connection,
   ) {
     this.formIds = IdDirectory.of(connection, 'service_form_directory', forms as unknown as Model<never>);
-    this.orderIds = IdDirectory.of(connection, 'service_order_directory', orders as unknown as Model<never>);
+    this.index = connection.collection<OrderIndexDoc>('service_order_index');
     this.clientOrderIds = new IdDirectory(connection, 'service_order_client_directory', {
       idsOf: async (clientId) =>
         (
@@ -69,7 +106,6 @@ export class ServicesRepository implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     await this.formIds.build();
-    await this.orderIds.build();
     await this.clientOrderIds.build();
   }
 
@@ -139,7 +175,17 @@ export class ServicesRepository implements OnApplicationBootstrap {
 
   async insertOrder(order: ServiceOrderDoc): Promise<void> {
     await this.orders.create(order);
-    await this.orderIds.add(String(order.firmId), [String(order._id)]);
+    // The firm's first order starts a whole index; later ones join it (a rebuild joins any missed).
+    await this.index.updateOne(
+      { _id: String(order.firmId) },
+      {
+        $set: {
+          [rowKey(String(order._id))]: rowOf(order),
+          ...(order.number === 1 ? { complete: true } : {}),
+        },
+      },
+      { upsert: true },
+    );
     await this.clientOrderIds.add(String(order.clientId), [String(order._id)]);
   }
 
@@ -147,11 +193,10 @@ export class ServicesRepository implements OnApplicationBootstrap {
     return findByIdInFirm(this.orders, orderId, firmId);
   }
 
-  /** Orders by _id (lookups run together), without their timelines; `answers` only when asked. */
-  private async ordersByIds(firmId: string, ids: string[], withAnswers: boolean): Promise<ServiceOrderDoc[]> {
-    const projection = withAnswers ? { timeline: 0 } : { timeline: 0, answers: 0 };
+  /** Orders by _id, in the order given (lookups run together), without their timelines. */
+  private async ordersByIds(firmId: string, ids: string[]): Promise<ServiceOrderDoc[]> {
     const docs = await Promise.all(
-      ids.map((id) => this.orders.findById(id, projection).lean<ServiceOrderDoc>().exec()),
+      ids.map((id) => this.orders.findById(id, { timeline: 0 }).lean<ServiceOrderDoc>().exec()),
     );
     return docs.filter((d): d is ServiceOrderDoc => d !== null && String(d.firmId) === firmId);
   }
@@ -160,12 +205,12 @@ export class ServicesRepository implements OnApplicationBootstrap {
    * Applies a change decided on the order as read (the caller holds the order's lock, so
    * nobody changed it since): by `_id` alone, the new timeline entries appended.
    */
-  updateOrder(
+  async updateOrder(
     order: ServiceOrderDoc,
     set: Partial<Pick<ServiceOrderDoc, 'status' | 'assigneeId'>>,
     entries: TimelineDoc[],
   ): Promise<ServiceOrderDoc | null> {
-    return this.orders
+    const after = await this.orders
       .findOneAndUpdate(
         { _id: order._id },
         {
@@ -176,6 +221,38 @@ export class ServicesRepository implements OnApplicationBootstrap {
       )
       .lean<ServiceOrderDoc>()
       .exec();
+    if (after) {
+      const key = rowKey(String(after._id));
+      await this.index.updateOne(
+        { _id: String(after.firmId) },
+        {
+          $set: {
+            [`${key}.s`]: after.status,
+            [`${key}.a`]: after.assigneeId ? String(after.assigneeId) : null,
+          },
+        },
+      );
+    }
+    return after;
+  }
+
+  /**
+   * The firm's order rows. An index found incomplete (orders from before it existed, or a
+   * firm without orders yet) is rebuilt once from the orders themselves (a filtered scan).
+   */
+  private async rows(firmId: string): Promise<(OrderRow & { id: string })[]> {
+    const withIds = (rows: Record<string, OrderRow> = {}) =>
+      Object.entries(rows).map(([key, row]) => ({ ...row, id: key.slice(1) }));
+    const doc = await this.index.findOne({ _id: firmId });
+    if (doc?.complete) return withIds(doc.rows);
+    const found = await this.orders
+      .find({ firmId: oid(firmId) }, { timeline: 0, answers: 0 })
+      .lean<ServiceOrderDoc[]>()
+      .exec();
+    const rows = Object.fromEntries(found.map((o) => [rowKey(String(o._id)), rowOf(o)]));
+    await this.index.updateOne({ _id: firmId }, { $set: { ...rows, complete: true } }, { upsert: true });
+    const after = await this.index.findOne({ _id: firmId });
+    return withIds(after?.rows);
   }
 
   /**
@@ -188,23 +265,21 @@ export class ServicesRepository implements OnApplicationBootstrap {
     today: string,
     page: { skip: number; limit: number },
   ): Promise<{ items: ServiceOrderDoc[]; total: number; counts: Record<string, number>; overdue: number }> {
-    const all = await this.ordersByIds(firmId, await this.orderIds.list(firmId), false);
-    const base = all.filter(
-      (o) =>
-        (!f.clientId || String(o.clientId) === f.clientId) &&
-        (!f.formId || String(o.formId) === f.formId) &&
-        (!f.assigneeId || (f.assigneeId === 'none' ? !o.assigneeId : String(o.assigneeId) === f.assigneeId)),
+    const base = (await this.rows(firmId)).filter(
+      (r) =>
+        (!f.clientId || r.c === f.clientId) &&
+        (!f.formId || r.f === f.formId) &&
+        (!f.assigneeId || (f.assigneeId === 'none' ? !r.a : r.a === f.assigneeId)),
     );
-    const late = (o: ServiceOrderDoc) => OPEN.includes(o.status) && !!o.dueDate && o.dueDate < today;
+    const late = (r: OrderRow) => OPEN.includes(r.s) && !!r.d && r.d < today;
     const counts: Record<string, number> = {};
-    for (const o of base) counts[o.status] = (counts[o.status] ?? 0) + 1;
+    for (const r of base) counts[r.s] = (counts[r.s] ?? 0) + 1;
     const listed = base
-      .filter((o) => (!f.status || o.status === f.status) && (!f.overdueOnly || late(o)))
-      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.number - a.number);
-    const pageIds = listed.slice(page.skip, page.skip + page.limit).map((o) => String(o._id));
-    const full = new Map((await this.ordersByIds(firmId, pageIds, true)).map((o) => [String(o._id), o]));
+      .filter((r) => (!f.status || r.s === f.status) && (!f.overdueOnly || late(r)))
+      .sort((a, b) => b.t - a.t || b.n - a.n);
+    const pageIds = listed.slice(page.skip, page.skip + page.limit).map((r) => r.id);
     return {
-      items: pageIds.map((id) => full.get(id)).filter((o): o is ServiceOrderDoc => !!o),
+      items: await this.ordersByIds(firmId, pageIds),
       total: listed.length,
       counts,
       overdue: base.filter(late).length,
@@ -214,7 +289,7 @@ export class ServicesRepository implements OnApplicationBootstrap {
   /** A client's orders, newest first. */
   async listClientOrders(firmId: string, clientId: string, limit: number): Promise<ServiceOrderDoc[]> {
     const ids = await this.clientOrderIds.list(clientId);
-    const docs = await this.ordersByIds(firmId, ids, true);
+    const docs = await this.ordersByIds(firmId, ids);
     return docs
       .filter((o) => String(o.clientId) === clientId)
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.number - a.number)

@@ -6,6 +6,7 @@ import {
   type AnswerIssue,
   checkAnswers,
   CLOSED_STATUSES,
+  orderForClient,
   ErrorCode,
   type FormField,
   type ServiceDraft,
@@ -114,19 +115,13 @@ export class ServicesService {
 
   // ---- forms (staff) ----
 
-  /** The firm's clients among these ids, each by _id (lookups run together). */
-  private async clientsByIds(firmId: string, ids: string[]): Promise<ClientDoc[]> {
-    const docs = await Promise.all(ids.map((id) => this.clients.findById(firmId, id)));
-    return docs.filter((d): d is ClientDoc => d !== null);
-  }
-
+  /** The chosen clients, checked against the firm's client directory (one read). */
   private async checkAudience(firmId: string, input: FormInput): Promise<Types.ObjectId[]> {
     if (input.audience === 'all') return [];
     const ids = [...new Set(input.clientIds)];
-    const found = await this.clientsByIds(firmId, ids);
-    if (found.length !== ids.length) {
-      const known = new Set(found.map((c) => String(c._id)));
-      const missing = ids.filter((id) => !known.has(id));
+    const known = new Set(await this.clients.idsOf(firmId));
+    const missing = ids.filter((id) => !known.has(id));
+    if (missing.length) {
       throw validationFailed(
         'Cliente não encontrado no escritório',
         missing.map((id) => ({ path: `clientIds.${ids.indexOf(id)}`, message: 'cliente não encontrado' })),
@@ -440,7 +435,7 @@ export class ServicesService {
       { skip: (q.page - 1) * q.pageSize, limit: q.pageSize },
     );
     // Names as they are now (a client renamed since its order was opened), by _id.
-    const clients = await this.clientsByIds(caller.firmId, [
+    const clients = await this.clients.findEachById(caller.firmId, [
       ...new Set(items.map((o) => String(o.clientId))),
     ]);
     const names = new Map(clients.map((c) => [String(c._id), c.name]));
@@ -466,16 +461,11 @@ export class ServicesService {
   async myOrders(caller: ClientPrincipal): Promise<{ items: ServiceOrder[] }> {
     const today = todayInBrazil();
     const docs = await this.repo.listClientOrders(caller.firmId, caller.clientId, CLIENT_ORDERS_LIMIT);
-    return { items: docs.map((o) => this.forClient(toOrder(o, today))) };
+    return { items: docs.map((o) => orderForClient(toOrder(o, today))) };
   }
 
   async myOrder(caller: ClientPrincipal, orderId: string): Promise<ServiceOrderDetail> {
     return this.detail(await this.mustOwnOrder(caller, orderId), 'client');
-  }
-
-  /** The client does not see who at the firm is responsible (an internal assignment). */
-  private forClient<T extends ServiceOrder>(o: T): T {
-    return { ...o, assigneeId: null };
   }
 
   private async mustOwnOrder(caller: ClientPrincipal, orderId: string): Promise<ServiceOrderDoc> {
@@ -484,12 +474,17 @@ export class ServicesService {
     return order;
   }
 
-  private async detail(order: ServiceOrderDoc, side: 'staff' | 'client'): Promise<ServiceOrderDetail> {
+  /** The order with its form version, files and history; `known` when the caller already read the client. */
+  private async detail(
+    order: ServiceOrderDoc,
+    side: 'staff' | 'client',
+    known?: ClientDoc,
+  ): Promise<ServiceOrderDetail> {
     const [version, client] = await Promise.all([
       order.formId
         ? this.repo.findVersion(String(order.firmId), String(order.formId), order.formVersion ?? 0)
         : null,
-      this.clients.findById(String(order.firmId), String(order.clientId)),
+      known ?? this.clients.findById(String(order.firmId), String(order.clientId)),
     ]);
     const fields = (version?.fields ?? []).map(toField);
     const fileIds = [
@@ -514,7 +509,7 @@ export class ServicesService {
       }));
     const base = toOrder(order);
     return {
-      ...(side === 'client' ? this.forClient(base) : base),
+      ...(side === 'client' ? orderForClient(base) : base),
       timeline,
       fields,
       files: files.map((f) => ({ id: f.id, name: f.name, contentType: f.meta.contentType, size: f.size })),
@@ -534,14 +529,14 @@ export class ServicesService {
       set: Partial<Pick<ServiceOrderDoc, 'status' | 'assigneeId'>>;
       entries: TimelineDoc[];
     } | null>,
-  ): Promise<{ before: ServiceOrderDoc; after: ServiceOrderDoc; entries: TimelineDoc[] }> {
+  ): Promise<{ after: ServiceOrderDoc; entries: TimelineDoc[] }> {
     return this.locks.with(`service-order:${orderId}`, async () => {
       const before = await read();
       const change = await decide(before);
-      if (!change) return { before, after: before, entries: [] };
+      if (!change) return { after: before, entries: [] };
       const after = await this.repo.updateOrder(before, change.set, change.entries);
       if (!after) throw notFound('Service order');
-      return { before, after, entries: change.entries };
+      return { after, entries: change.entries };
     });
   }
 
@@ -566,7 +561,7 @@ export class ServicesService {
         } else if (note) {
           entries.push({ at, by, event: 'note', status: order.status, note });
         }
-        const assignee = input.assigneeId === undefined ? undefined : input.assigneeId;
+        const assignee = input.assigneeId;
         if (assignee !== undefined && String(order.assigneeId ?? null) !== String(assignee)) {
           set.assigneeId = assignee ? oid(assignee) : null;
           entries.push({
@@ -648,7 +643,7 @@ export class ServicesService {
       }),
     });
     await this.publish(after, client);
-    return this.detail(after, 'client');
+    return this.detail(after, 'client', client);
   }
 
   async cancelMine(caller: ClientPrincipal, orderId: string): Promise<ServiceOrderDetail> {
@@ -686,7 +681,7 @@ export class ServicesService {
       });
       await this.publish(after, client);
     }
-    return this.detail(after, 'client');
+    return this.detail(after, 'client', client);
   }
 
   /** The order's message in the conversation: a card linking to it, counted in unread. */
@@ -702,7 +697,7 @@ export class ServicesService {
       conversationId,
       sender: m.sender,
       clientMessageId: `service-order:${String(order._id)}:${m.key}`,
-      text: m.text.slice(0, 10_000),
+      text: m.text,
       attachments: m.attachments,
       serviceOrder: { id: String(order._id), number: order.number, status: order.status, title: order.title },
     });
