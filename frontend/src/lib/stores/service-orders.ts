@@ -1,5 +1,5 @@
 import type { ServiceOrder, ServiceOrderStatus } from '@connecthub/backend/contract';
-import { statusLabel } from '$lib/utils/services';
+import { orderNumber, statusLabel } from '$lib/utils/services';
 
 /**
  * The status this tab last saw of each of the client's orders: a `service-order:updated`
@@ -35,7 +35,7 @@ export function orderUpdateText(order: ServiceOrder): string | null {
     // The client's own submission (maybe from another tab) needs no news; a firm's new order does.
     if (order.origin === 'client' && order.status === 'open') return null;
     if (order.origin === 'firm' && order.status === 'open')
-      return `Nova ordem de serviço: OS nº ${order.number} · ${order.title}`;
+      return `Nova ordem de serviço: ${orderNumber(order.number)} · ${order.title}`;
   }
-  return `OS nº ${order.number} agora está ${statusLabel(order.status)}`;
+  return `${orderNumber(order.number)}: situação “${statusLabel(order.status)}”`;
 }

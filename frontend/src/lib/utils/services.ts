@@ -129,6 +129,14 @@ export const fieldHelpId = (key: string) => `svc-help-${key}`;
 
 // ---- staff app ----
 
+/** What a file answer or a reply may attach (the server's list). */
+export const SERVICE_FILE_ACCEPT = '.pdf,image/*,.doc,.docx,.xls,.xlsx,.xml';
+/** Why an upload for a form or a reply was refused. */
+export const SERVICE_UPLOAD_ERRORS = {
+  UNSUPPORTED_FILE: 'Tipo de arquivo não aceito. Envie PDF, imagem, Word, Excel ou XML.',
+  PAYLOAD_TOO_LARGE: 'Arquivo grande demais.',
+};
+
 /** "OS nº 12" */
 export const orderNumber = (n: number): string => `OS nº ${n}`;
 
