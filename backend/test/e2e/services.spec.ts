@@ -387,7 +387,7 @@ describe('Serviços: forms, ordens de serviço, live both ways', () => {
       sender: { kind: 'system' },
       serviceOrder: { id: created.id, status: 'in_progress' },
     });
-    expect(system.text).toContain('Em andamento');
+    expect(system.text).toContain('agora está em andamento.');
     expect((await conv()).pendingForClient).toBe(before.pendingForClient + 1);
 
     // Staff ask for information; the client answers with a file → back to em andamento.

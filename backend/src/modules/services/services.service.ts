@@ -595,7 +595,7 @@ export class ServicesService {
     if (entry.event === 'note') return `Mensagem sobre a ${label(order)}:${note}`;
     if (entry.status === 'waiting_client')
       return `O escritório precisa de informações suas na ${label(order)}.${note}`;
-    return `${label(order)}: agora está ${SERVICE_ORDER_STATUS_LABELS[entry.status]}.${note}`;
+    return `${label(order)}: agora está ${SERVICE_ORDER_STATUS_LABELS[entry.status].toLowerCase()}.${note}`;
   }
 
   async reply(caller: ClientPrincipal, orderId: string, input: ReplyInput): Promise<ServiceOrderDetail> {
