@@ -1,7 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { isApiError } from '$lib/api/client';
 import { servicesApi } from '$lib/api/services';
-import { staffApi } from '$lib/api/staff';
 import { PAGE_SIZE, parseFilters } from '$lib/components/services/filters';
 import { errorMessage } from '$lib/utils/errors';
 import type { PageLoad } from './$types';
@@ -10,25 +9,21 @@ export const load: PageLoad = async ({ url, fetch, depends }) => {
   depends('app:service-orders');
   const filters = parseFilters(url);
   try {
-    const [list, forms, staff] = await Promise.all([
-      servicesApi.list(
-        {
-          status: filters.status ?? undefined,
-          overdue: filters.overdue ? 'true' : undefined,
-          formId: filters.formId ?? undefined,
-          clientId: filters.clientId ?? undefined,
-          assigneeId: filters.assigneeId ?? undefined,
-          page: filters.page,
-          pageSize: PAGE_SIZE,
-        },
-        fetch,
-      ),
-      servicesApi.forms(fetch),
-      staffApi.list(fetch),
-    ]);
-    return { list, forms: forms.items, staff: staff.items, filters, loadError: null };
+    const list = await servicesApi.list(
+      {
+        status: filters.status ?? undefined,
+        overdue: filters.overdue ? 'true' : undefined,
+        formId: filters.formId ?? undefined,
+        clientId: filters.clientId ?? undefined,
+        assigneeId: filters.assigneeId ?? undefined,
+        page: filters.page,
+        pageSize: PAGE_SIZE,
+      },
+      fetch,
+    );
+    return { list, filters, loadError: null };
   } catch (e) {
     if (isApiError(e) && e.status === 401) redirect(307, '/login?reason=expired');
-    return { list: null, forms: [], staff: [], filters, loadError: errorMessage(e) };
+    return { list: null, filters, loadError: errorMessage(e) };
   }
 };

@@ -1,15 +1,13 @@
 import { error, redirect } from '@sveltejs/kit';
 import { isApiError } from '$lib/api/client';
 import { servicesApi } from '$lib/api/services';
-import { staffApi } from '$lib/api/staff';
 import { errorMessage } from '$lib/utils/errors';
 import type { PageLoad } from './$types';
 
 export const load: PageLoad = async ({ params, fetch, depends }) => {
   depends('app:service-order');
   try {
-    const [order, staff] = await Promise.all([servicesApi.get(params.id, fetch), staffApi.list(fetch)]);
-    return { order, staff: staff.items };
+    return { order: await servicesApi.get(params.id, fetch) };
   } catch (e) {
     if (isApiError(e) && e.status === 401) redirect(307, '/login?reason=expired');
     if (isApiError(e) && (e.status === 404 || e.status === 400))
